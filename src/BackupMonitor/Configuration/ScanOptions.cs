@@ -1,0 +1,11 @@
+namespace BackupMonitor.Configuration;
+
+public sealed record ScanOptions(int MissingGraceMinutes, int MinFileAgeSeconds, int IntervalSeconds)
+{
+    public const int MaxGraceMinutes = 720;
+
+    internal static ScanOptions Read(SettingReader settings) => new(
+        settings.Int("MISSING_GRACE_MINUTES", 60, 0, MaxGraceMinutes),
+        settings.Int("SCAN_MIN_FILE_AGE_SECONDS", 5, 0, 86_400),
+        settings.Int("SCAN_INTERVAL_SECONDS", 300, 1, 86_400));
+}

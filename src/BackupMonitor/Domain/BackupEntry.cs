@@ -1,0 +1,32 @@
+namespace BackupMonitor.Domain;
+
+/// <summary>The history record of one processed report line, or of one missed cycle.</summary>
+public sealed class BackupEntry
+{
+    public int Id { get; set; }
+    public int ExpectedJobId { get; set; }
+    public BackupEntryStatus Status { get; set; }
+    public DateTime? AgentReportTimestampUtc { get; set; }
+    public string? AgentReportedHashSha256 { get; set; }
+    public long? AgentReportedSizeBytes { get; set; }
+    public long? AgentCompressSizePreCompress { get; set; }
+    public long? AgentCompressSizePostCompress { get; set; }
+    public string? AgentTransferProcessStatus { get; set; }
+    public DateTime? AgentTransferProcessStartTime { get; set; }
+    public DateTime? AgentTransferProcessTimestamp { get; set; }
+    public string? AgentTransferErrorMessage { get; set; }
+    public string? AgentStagedFileName { get; set; }
+    public string? AgentLogsSummary { get; set; }
+    public string? ServerCalculatedStagedHash { get; set; }
+    public long? ServerCalculatedStagedSize { get; set; }
+    /// <summary>True when the hashes differ, false when they match, null when nothing was compared.</summary>
+    public bool? HashComparisonResult { get; set; }
+    public string? ErrorMessage { get; set; }
+    public string? ValidatedPath { get; set; }
+    public string? QuarantinePath { get; set; }
+    public DateTime? ExpectedCycleUtc { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+
+    /// <summary>The moment this entry speaks for: the agent's operation time, or the missed cycle.</summary>
+    public DateTime EffectiveTimeUtc => AgentReportTimestampUtc ?? ExpectedCycleUtc ?? CreatedAtUtc;
+}

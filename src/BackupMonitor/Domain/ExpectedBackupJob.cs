@@ -1,0 +1,21 @@
+namespace BackupMonitor.Domain;
+
+/// <summary>One backup that a site's agent must deliver every day (one per site × database).</summary>
+public sealed class ExpectedBackupJob
+{
+    public int Id { get; set; }
+    public required string CompanyName { get; set; }
+    public required string City { get; set; }
+    public required string Neighborhood { get; set; }
+    public required string DatabaseName { get; set; }
+    public required string AgentIdResponsible { get; set; }
+    public int ExpectedHourUtc { get; set; }
+    public int ExpectedMinuteUtc { get; set; }
+    public int? GraceMinutes { get; set; }
+    public bool IsActive { get; set; } = true;
+    public JobStatus CurrentStatus { get; set; } = JobStatus.Unknown;
+    public DateTime? LastCheckedAtUtc { get; set; }
+    public DateTime? LastSuccessfulBackupUtc { get; set; }
+    public DateTime? LastFailedBackupUtc { get; set; }
+    public DateTime CreatedAtUtc { get; set; }
+}

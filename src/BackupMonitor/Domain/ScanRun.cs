@@ -1,0 +1,28 @@
+namespace BackupMonitor.Domain;
+
+/// <summary>The record of one scan: when it ran and what it counted (for metrics and the dashboard).</summary>
+public sealed class ScanRun
+{
+    public int Id { get; set; }
+    public DateTime StartedAtUtc { get; set; }
+    public DateTime FinishedAtUtc { get; set; }
+    public int ReportsRead { get; set; }
+    public int ReportsInvalid { get; set; }
+    public int EntriesCreated { get; set; }
+    public int Success { get; set; }
+    public int Failed { get; set; }
+    public int Missing { get; set; }
+    public int HashMismatch { get; set; }
+    public int TransferIntegrityFailed { get; set; }
+    public long BytesVerified { get; set; }
+    public long DurationMs { get; set; }
+    public string? Host { get; set; }
+}
+
+/// <summary>A time-limited claim on an agent's reports, so concurrent scanners never process them twice.</summary>
+public sealed class AgentLease
+{
+    public required string AgentId { get; set; }
+    public required string Owner { get; set; }
+    public DateTime ExpiresAtUtc { get; set; }
+}

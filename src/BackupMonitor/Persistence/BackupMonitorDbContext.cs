@@ -1,0 +1,46 @@
+using BackupMonitor.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupMonitor.Persistence;
+
+/// <summary>
+/// The database of jobs, entries, processed reports, the outbox and scan runs.
+/// Each provider has its own subclass so that each keeps its own migrations:
+/// <code>
+/// dotnet ef migrations add NAME --project src/BackupMonitor --context SqliteBackupMonitorDbContext --output-dir Persistence/Migrations/Sqlite
+/// dotnet ef migrations add NAME --project src/BackupMonitor --context PostgresBackupMonitorDbContext --output-dir Persistence/Migrations/Postgres
+/// </code>
+/// </summary>
+public abstract class BackupMonitorDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ExpectedBackupJob> Jobs => Set<ExpectedBackupJob>();
+    public DbSet<BackupEntry> Entries => Set<BackupEntry>();
+    public DbSet<ProcessedReport> ProcessedReports => Set<ProcessedReport>();
+    public DbSet<Notice> Notices => Set<Notice>();
+    public DbSet<ScanRun> ScanRuns => Set<ScanRun>();
+    public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BackupMonitorDbContext).Assembly);
+        modelBuilder.UseSnakeCaseNames();
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every timestamp is UTC in and out, on every provider.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<JobStatus>().HaveConversion<WireNameConverter<JobStatus>>().HaveMaxLength(32);
+        configurationBuilder.Properties<BackupEntryStatus>().HaveConversion<WireNameConverter<BackupEntryStatus>>().HaveMaxLength(32);
+        configurationBuilder.Properties<ReportOutcome>().HaveConversion<WireNameConverter<ReportOutcome>>().HaveMaxLength(16);
+        configurationBuilder.Properties<NoticeKind>().HaveConversion<WireNameConverter<NoticeKind>>().HaveMaxLength(16);
+        configurationBuilder.Properties<NoticeState>().HaveConversion<WireNameConverter<NoticeState>>().HaveMaxLength(16);
+    }
+}
+
+public sealed class SqliteBackupMonitorDbContext(DbContextOptions<SqliteBackupMonitorDbContext> options)
+    : BackupMonitorDbContext(options);
+
+public sealed class PostgresBackupMonitorDbContext(DbContextOptions<PostgresBackupMonitorDbContext> options)
+    : BackupMonitorDbContext(options);

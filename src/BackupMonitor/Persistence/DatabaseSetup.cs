@@ -1,0 +1,59 @@
+using BackupMonitor.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackupMonitor.Persistence;
+
+/// <summary>Registers the provider chosen by DATABASE_PROVIDER; nothing provider-specific lives outside this folder.</summary>
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddBackupMonitorDatabase(this IServiceCollection services, DatabaseOptions options)
+    {
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContext<BackupMonitorDbContext, PostgresBackupMonitorDbContext>(
+                o => o.UseNpgsql(options.ConnectionString), ServiceLifetime.Transient, ServiceLifetime.Singleton);
+        }
+        else
+        {
+            EnsureSqliteFolder(options.ConnectionString);
+            services.AddDbContext<BackupMonitorDbContext, SqliteBackupMonitorDbContext>(
+                o => o.UseSqlite(options.ConnectionString), ServiceLifetime.Transient, ServiceLifetime.Singleton);
+        }
+        return services;
+    }
+
+    /// <summary>Creates or upgrades the schema; every command calls this first.</summary>
+    public static async Task MigrateAsync(this BackupMonitorDbContext db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers (API, dashboard) work while a scan writes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && folder is not null)
+            Directory.CreateDirectory(folder);
+    }
+}
+
+/// <summary>Used by `dotnet ef` only.</summary>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteBackupMonitorDbContext>
+{
+    public SqliteBackupMonitorDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteBackupMonitorDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+/// <summary>Used by `dotnet ef` only.</summary>
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresBackupMonitorDbContext>
+{
+    public PostgresBackupMonitorDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresBackupMonitorDbContext>().UseNpgsql("Host=localhost;Database=design").Options);
+}
