@@ -1,1 +1,1 @@
-return 0;
+return await BackupMonitor.Cli.CliApp.RunAsync(args);

@@ -13,13 +13,13 @@ public static class DatabaseSetup
         if (options.Provider == DatabaseProvider.Postgres)
         {
             services.AddDbContext<BackupMonitorDbContext, PostgresBackupMonitorDbContext>(
-                o => o.UseNpgsql(options.ConnectionString), ServiceLifetime.Transient, ServiceLifetime.Singleton);
+                o => o.UseNpgsql(options.ConnectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         else
         {
             EnsureSqliteFolder(options.ConnectionString);
             services.AddDbContext<BackupMonitorDbContext, SqliteBackupMonitorDbContext>(
-                o => o.UseSqlite(options.ConnectionString), ServiceLifetime.Transient, ServiceLifetime.Singleton);
+                o => o.UseSqlite(options.ConnectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         return services;
     }

@@ -1,0 +1,82 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BackupMonitor.Domain;
+
+namespace BackupMonitor.Cli;
+
+/// <summary>The JSON shapes of SPEC §8 (snake_case, lowercase statuses, UTC `Z` timestamps), shared with the API.</summary>
+public static class Json
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static void Write<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Options));
+}
+
+public sealed record JobView(
+    int Id, string CompanyName, string City, string Neighborhood, string DatabaseName, string AgentIdResponsible,
+    int ExpectedHourUtc, int ExpectedMinuteUtc, int? GraceMinutes, bool IsActive, string CurrentStatus,
+    DateTime? LastCheckedAtUtc, DateTime? LastSuccessfulBackupUtc, DateTime? LastFailedBackupUtc, DateTime CreatedAtUtc)
+{
+    public static JobView Of(ExpectedBackupJob j) => new(j.Id, j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
+        j.ExpectedHourUtc, j.ExpectedMinuteUtc, j.GraceMinutes, j.IsActive, j.CurrentStatus.ToWire(),
+        j.LastCheckedAtUtc, j.LastSuccessfulBackupUtc, j.LastFailedBackupUtc, j.CreatedAtUtc);
+}
+
+public sealed record EntryView(
+    int Id, int ExpectedJobId, string Status, DateTime? AgentReportTimestampUtc, string? AgentReportedHashSha256,
+    long? AgentReportedSizeBytes, long? AgentCompressSizePreCompress, long? AgentCompressSizePostCompress,
+    string? AgentTransferProcessStatus, DateTime? AgentTransferProcessStartTime, DateTime? AgentTransferProcessTimestamp,
+    string? AgentTransferErrorMessage, string? AgentStagedFileName, string? AgentLogsSummary,
+    string? ServerCalculatedStagedHash, long? ServerCalculatedStagedSize, bool? HashComparisonResult, string? ErrorMessage,
+    string? ValidatedPath, string? QuarantinePath, DateTime? ExpectedCycleUtc, DateTime CreatedAtUtc)
+{
+    public static EntryView Of(BackupEntry e) => new(e.Id, e.ExpectedJobId, e.Status.ToWire(), e.AgentReportTimestampUtc,
+        e.AgentReportedHashSha256?.ToLowerInvariant(), e.AgentReportedSizeBytes, e.AgentCompressSizePreCompress, e.AgentCompressSizePostCompress,
+        e.AgentTransferProcessStatus, e.AgentTransferProcessStartTime, e.AgentTransferProcessTimestamp, e.AgentTransferErrorMessage,
+        e.AgentStagedFileName, e.AgentLogsSummary, e.ServerCalculatedStagedHash?.ToLowerInvariant(), e.ServerCalculatedStagedSize,
+        e.HashComparisonResult, e.ErrorMessage, e.ValidatedPath, e.QuarantinePath, e.ExpectedCycleUtc, e.CreatedAtUtc);
+}
+
+public sealed record ScanSummaryView(
+    int ReportsRead, int ReportsInvalid, int EntriesCreated, IReadOnlyDictionary<string, int> ByStatus,
+    int NotificationsSent, int NotificationsFailed, long BytesVerified, long DurationMs)
+{
+    public static ScanSummaryView Of(Scanning.ScanSummary s) => new(s.ReportsRead, s.ReportsInvalid, s.EntriesCreated,
+        StatusNames.AllEntryStatuses.ToDictionary(st => st.ToWire(), st => s.ByStatus[st]),
+        s.NotificationsSent, s.NotificationsFailed, s.BytesVerified, s.DurationMs);
+}
+
+/// <summary>A plain aligned text table: readable in a terminal, in a log and on paper.</summary>
+public static class Table
+{
+    public static void Write(TextWriter writer, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string?>> rows)
+    {
+        var all = rows.Select(r => r.Select(c => c ?? "").ToArray()).ToList();
+        var widths = headers.Select((h, i) => Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length))).ToArray();
+        string Line(IReadOnlyList<string> cells)
+        {
+            var line = new StringBuilder();
+            for (var i = 0; i < cells.Count; i++)
+            {
+                if (i > 0) line.Append("  ");
+                line.Append(i == cells.Count - 1 ? cells[i] : cells[i].PadRight(widths[i]));
+            }
+            return line.ToString().TrimEnd();
+        }
+        writer.WriteLine(Line(headers));
+        writer.WriteLine(Line(widths.Select(w => new string('-', w)).ToArray()));
+        foreach (var row in all) writer.WriteLine(Line(row));
+        if (all.Count == 0) writer.WriteLine("(none)");
+    }
+
+    public static string Time(DateTime? utc) => utc is null ? "-" : utc.Value.ToString("yyyy-MM-dd HH:mm'Z'");
+}

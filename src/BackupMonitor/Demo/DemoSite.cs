@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using BackupMonitor.Domain;
+using BackupMonitor.Persistence;
+
+namespace BackupMonitor.Demo;
+
+/// <summary>
+/// A sample staging tree with one job of each outcome: success, failed, hash mismatch, transfer integrity
+/// failed and missing, plus one malformed report. Times are relative to now so that the scan decides them.
+/// </summary>
+public static class DemoSite
+{
+    public sealed record DemoJob(string Company, string City, string Neighborhood, string Database, string Outcome);
+
+    public static readonly IReadOnlyList<DemoJob> Jobs =
+    [
+        new("ACME", "Paris", "Centre", "sales", "success"),
+        new("ACME", "Paris", "Centre", "hr", "failed"),
+        new("ACME", "Lyon", "Part-Dieu", "stock", "hash_mismatch"),
+        new("Globex", "Marseille", "Vieux Port", "crm", "transfer_integrity_failed"),
+        new("Globex", "Marseille", "Vieux Port", "erp", "missing"),
+    ];
+
+    /// <summary>Registers the jobs (as if three hours ago) and writes the agents' files under <paramref name="staging"/>.</summary>
+    public static async Task BuildAsync(BackupMonitorDbContext db, string staging, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var now = new DateTime(nowUtc.Ticks - nowUtc.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
+        var expected = now.AddHours(-1);
+        var operation = now.AddMinutes(-50);
+        var reports = new Dictionary<string, JsonArray>();
+
+        foreach (var demo in Jobs)
+        {
+            var agent = Names.DefaultAgentId(demo.Company, demo.City, demo.Neighborhood);
+            var missingOne = demo.Outcome == "missing";
+            var cycle = missingOne ? now.AddMinutes(-150) : expected;
+            db.Jobs.Add(new ExpectedBackupJob
+            {
+                CompanyName = demo.Company, City = demo.City, Neighborhood = demo.Neighborhood, DatabaseName = demo.Database,
+                AgentIdResponsible = agent, ExpectedHourUtc = cycle.Hour, ExpectedMinuteUtc = cycle.Minute, GraceMinutes = 60,
+                CreatedAtUtc = now.AddHours(-3),
+            });
+            if (missingOne) continue;
+
+            var fileName = $"{demo.Database}_{operation:yyyyMMdd}.sql.gz";
+            var content = Encoding.UTF8.GetBytes($"-- demo dump of {demo.Database} for {agent}\n" + new string('x', 4096));
+            var claimedHash = Convert.ToHexStringLower(SHA256.HashData(content));
+            var line = new JsonObject
+            {
+                ["db_name"] = demo.Database,
+                ["operation_timestamp_utc"] = Iso(operation),
+                ["agent_transfer_process_start_time_utc"] = Iso(operation.AddMinutes(1)),
+                ["agent_transfer_process_timestamp_utc"] = Iso(operation.AddMinutes(4)),
+                ["logs_summary"] = "dump 12 s, gzip 3 s, upload 40 s",
+            };
+            switch (demo.Outcome)
+            {
+                case "failed":
+                    line["status"] = "failed";
+                    line["error_msg"] = "pg_dump: connection to server refused";
+                    line["agent_transfer_process_status"] = "not_started";
+                    content = [];
+                    break;
+                case "transfer_integrity_failed":
+                    line["status"] = "transfer_integrity_failed";
+                    line["agent_transfer_process_status"] = "failed";
+                    line["agent_transfer_error_message"] = "checksum after upload differs from local file";
+                    line["staged_file_name"] = fileName;
+                    break;
+                default:
+                    line["status"] = "success";
+                    line["agent_transfer_process_status"] = "completed";
+                    line["staged_file_name"] = fileName;
+                    line["size_bytes"] = content.Length;
+                    line["hash_sha256"] = claimedHash;
+                    if (demo.Outcome == "hash_mismatch") content[^1] = (byte)'y'; // corrupted in transit
+                    break;
+            }
+            if (content.Length > 0)
+            {
+                var folder = Directory.CreateDirectory(Path.Combine(staging, agent, "database")).FullName;
+                await File.WriteAllBytesAsync(Path.Combine(folder, fileName), content, cancellationToken);
+            }
+            if (!reports.TryGetValue(agent, out var lines)) reports[agent] = lines = [];
+            lines.Add(line);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        foreach (var (agent, lines) in reports)
+        {
+            var report = new JsonObject { ["agent_id"] = agent, ["report_timestamp_utc"] = Iso(operation.AddMinutes(5)), ["databases"] = lines };
+            await WriteReportAsync(staging, agent, "STATUS.json", report.ToJsonString(new() { WriteIndented = true }), now, cancellationToken);
+        }
+        // An agent whose report is broken: it goes to the quarantine with an explanation.
+        await WriteReportAsync(staging, "Initech_Nantes_Gare", "STATUS.json",
+            $$"""{"agent_id": "Initech_Nantes_Gare", "report_timestamp_utc": "{{Iso(operation)}}", "databases": [{"db_name": "billing", "status": "success", "operation_timestamp_utc": "{{Iso(operation)}}", "staged_file_name": "../billing.sql.gz", "hash_sha256": "not-a-hash", "size_bytes": 10}]}""",
+            now, cancellationToken);
+    }
+
+    private static async Task WriteReportAsync(string staging, string agent, string name, string json, DateTime now, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(staging, agent, "log")).FullName;
+        var path = Path.Combine(folder, name);
+        await File.WriteAllTextAsync(path, json, cancellationToken);
+        File.SetLastWriteTimeUtc(path, now.AddMinutes(-10)); // settled, as if written by the agent earlier
+    }
+
+    private static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+}

@@ -1,0 +1,102 @@
+using BackupMonitor.Domain;
+using BackupMonitor.Persistence;
+using BackupMonitor.Scanning;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupMonitor.Jobs;
+
+/// <summary>A request that breaks a rule; each problem names its field (and line, for imports).</summary>
+public sealed class JobValidationException(IReadOnlyList<string> problems)
+    : Exception(string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>An (agent, database) pair that already has a job.</summary>
+public sealed class DuplicateJobException(string message) : Exception(message);
+
+/// <summary>Registers, lists and deactivates expected backup jobs.</summary>
+public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
+{
+    public async Task<ExpectedBackupJob> AddAsync(NewJob request, CancellationToken cancellationToken = default)
+    {
+        var problems = request.Problems();
+        if (problems.Count > 0) throw new JobValidationException(problems);
+        await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), null, cancellationToken);
+        var job = request.ToJob(time.UtcNow());
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        return job;
+    }
+
+    /// <summary>All or nothing: every line is checked (fields, duplicates in the file and in the database) before any is saved.</summary>
+    public async Task<IReadOnlyList<ExpectedBackupJob>> ImportAsync(IReadOnlyList<(string Where, NewJob Job)> requests, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        var seen = new Dictionary<(string, string), string>();
+        var existing = (await db.Jobs.Select(j => new { j.AgentIdResponsible, j.DatabaseName, j.Id }).ToListAsync(cancellationToken))
+            .ToDictionary(j => (j.AgentIdResponsible, j.DatabaseName), j => j.Id);
+        foreach (var (where, request) in requests)
+        {
+            var jobProblems = request.Problems();
+            problems.AddRange(jobProblems.Select(p => $"{where}: {p}"));
+            if (jobProblems.Count > 0) continue;
+            var key = (request.AgentId, request.DatabaseName!.Trim());
+            if (seen.TryGetValue(key, out var first))
+                problems.Add($"{where}: agent '{key.Item1}' and database '{key.Item2}' repeat {first}");
+            else if (existing.TryGetValue(key, out var id))
+                problems.Add($"{where}: agent '{key.Item1}' and database '{key.Item2}' already have job {id}");
+            seen.TryAdd(key, where);
+        }
+        if (requests.Count == 0) problems.Add("the file holds no job");
+        if (problems.Count > 0) throw new JobValidationException(problems);
+
+        var now = time.UtcNow();
+        var jobs = requests.Select(r => r.Job.ToJob(now)).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Jobs.AddRange(jobs);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return jobs;
+    }
+
+    public Task<List<ExpectedBackupJob>> ListAsync(JobStatus? status = null, bool includeInactive = false, string? company = null, string? city = null, CancellationToken cancellationToken = default)
+    {
+        var query = db.Jobs.AsNoTracking().AsQueryable();
+        if (!includeInactive) query = query.Where(j => j.IsActive);
+        if (status is not null) query = query.Where(j => j.CurrentStatus == status);
+        if (company is not null) query = query.Where(j => j.CompanyName == company);
+        if (city is not null) query = query.Where(j => j.City == city);
+        return query.OrderBy(j => j.CompanyName).ThenBy(j => j.City).ThenBy(j => j.Neighborhood).ThenBy(j => j.DatabaseName).ToListAsync(cancellationToken);
+    }
+
+    public Task<ExpectedBackupJob?> FindAsync(int id, CancellationToken cancellationToken = default) =>
+        db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+
+    /// <summary>Deactivates the job (its history is kept). False when no job has this id.</summary>
+    public async Task<bool> DeactivateAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null) return false;
+        job.IsActive = false;
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    public Task<List<BackupEntry>> EntriesAsync(int? jobId, BackupEntryStatus? status, int limit, CancellationToken cancellationToken = default)
+    {
+        var query = db.Entries.AsNoTracking().AsQueryable();
+        if (jobId is not null) query = query.Where(e => e.ExpectedJobId == jobId);
+        if (status is not null) query = query.Where(e => e.Status == status);
+        return query.OrderByDescending(e => e.CreatedAtUtc).ThenByDescending(e => e.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    private async Task EnsureFreeAsync(string agentId, string databaseName, int? exceptId, CancellationToken cancellationToken)
+    {
+        var other = await db.Jobs.AsNoTracking()
+            .FirstOrDefaultAsync(j => j.AgentIdResponsible == agentId && j.DatabaseName == databaseName && j.Id != exceptId, cancellationToken);
+        if (other is not null)
+            throw new DuplicateJobException(
+                $"agent '{agentId}' and database '{databaseName}' already have job {other.Id}{(other.IsActive ? "" : " (inactive)")}");
+    }
+}

@@ -1,0 +1,218 @@
+using BackupMonitor.Decisions;
+using BackupMonitor.Domain;
+using BackupMonitor.Files;
+using BackupMonitor.Persistence;
+using BackupMonitor.Reports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace BackupMonitor.Scanning;
+
+/// <summary>
+/// Phase 2 for one report line: inspects and verifies the staged file, decides the entry (SPEC §5),
+/// promotes or quarantines the file, and records the entry. Files move before the commit; a copy's
+/// source is removed only after it. A re-run recognizes what an interrupted run already moved.
+/// </summary>
+public sealed class LineProcessor(
+    BackupMonitorDbContext db,
+    StorageLayout layout,
+    EntryRecorder recorder,
+    ILogger<LineProcessor> logger)
+{
+    /// <summary>Returns the recorded entry, or null when this line was already recorded by an earlier scan.</summary>
+    public async Task<BackupEntry?> ProcessAsync(ExpectedBackupJob job, ReportLine line, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        var existing = await db.Entries.AsNoTracking().FirstOrDefaultAsync(
+            e => e.ExpectedJobId == job.Id && e.AgentReportTimestampUtc == line.OperationTimestampUtc, cancellationToken);
+        if (existing is not null)
+        {
+            await FinishLeftoverAsync(job, line, existing, cancellationToken);
+            return null;
+        }
+
+        var staged = line.StagedFileName is null ? null : layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
+        var state = await InspectAsync(staged, line, cancellationToken);
+        if (state is StagedFile.Present present && line.Status == AgentLineStatus.Success) summary.BytesVerified += present.Digest.Size;
+
+        var entry = NewEntry(line);
+        var relative = line.StagedFileName is null ? null
+            : StorageLayout.BackupRelativePath(job.AgentIdResponsible, job.DatabaseName, line.OperationTimestampUtc, line.StagedFileName);
+
+        if (state is StagedFile.Absent && relative is not null)
+            state = await RecognizeEarlierMoveAsync(entry, line, relative, cancellationToken) ?? state;
+
+        var verdict = EntryDecision.Decide(job.DatabaseName, line, state);
+        entry.Status = verdict.Status;
+        entry.ErrorMessage = verdict.ErrorMessage ?? entry.ErrorMessage;
+        entry.HashComparisonResult = verdict.HashesDiffer;
+        if (state is StagedFile.Present found && line.Status == AgentLineStatus.Success)
+        {
+            entry.ServerCalculatedStagedHash = found.Digest.Sha256;
+            entry.ServerCalculatedStagedSize = found.Digest.Size;
+        }
+
+        string? removeAfterCommit = null;
+        if (staged is not null && relative is not null && entry.ValidatedPath is null && entry.QuarantinePath is null)
+        {
+            switch (verdict.Action)
+            {
+                case FileAction.Promote:
+                    removeAfterCommit = await PromoteAsync(job, entry, staged, relative, cancellationToken);
+                    break;
+                case FileAction.Quarantine:
+                    removeAfterCommit = await QuarantineAsync(job, entry, staged, relative, cancellationToken);
+                    break;
+            }
+        }
+
+        LogVerdict(job, entry);
+        await recorder.RecordAsync(job, entry, cancellationToken);
+        if (removeAfterCommit is not null) File.Delete(removeAfterCommit);
+        return entry;
+    }
+
+    private async Task<StagedFile> InspectAsync(string? staged, ReportLine line, CancellationToken cancellationToken)
+    {
+        if (staged is null) return new StagedFile.NotNamed();
+        var info = new FileInfo(staged);
+        if (info.LinkTarget is { } target) return new StagedFile.SymbolicLink(target);
+        if (!info.Exists) return new StagedFile.Absent();
+        if (line.Status != AgentLineStatus.Success) return new StagedFile.Present(new FileHasher.Digest("", info.Length));
+        try
+        {
+            return new StagedFile.Present(await FileHasher.HashAsync(staged, cancellationToken));
+        }
+        catch (FileNotFoundException)
+        {
+            return new StagedFile.Absent($"{EntryDecision.StagedFileMissing} Le fichier '{line.StagedFileName}' a disparu pendant le scan.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new StagedFile.Unreadable(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// After a crash between a rename and its commit, the staged file is gone but its copy is where this
+    /// line would have put it, unreferenced by any entry: use it rather than calling the backup missing.
+    /// </summary>
+    private async Task<StagedFile?> RecognizeEarlierMoveAsync(BackupEntry entry, ReportLine line, string relative, CancellationToken cancellationToken)
+    {
+        var success = line.Status == AgentLineStatus.Success;
+        foreach (var candidate in success ? await UnreferencedCandidatesAsync(layout.Areas.Validated, relative, quarantine: false, cancellationToken) : [])
+        {
+            var digest = await FileHasher.HashAsync(StorageLayout.Absolute(layout.Areas.Validated, candidate), cancellationToken);
+            if (digest.Sha256 != line.HashSha256) continue;
+            logger.LogInformation("Recognized validated/{Path}, promoted by an interrupted scan, for {Db} at {Time:o}", candidate, line.DbName, line.OperationTimestampUtc);
+            entry.ValidatedPath = candidate;
+            return new StagedFile.Present(digest);
+        }
+        foreach (var candidate in await UnreferencedCandidatesAsync(layout.Areas.Quarantine, relative, quarantine: true, cancellationToken))
+        {
+            var digest = await FileHasher.HashAsync(StorageLayout.Absolute(layout.Areas.Quarantine, candidate), cancellationToken);
+            if (success && digest.Sha256 == line.HashSha256) continue;
+            logger.LogInformation("Recognized quarantine/{Path}, quarantined by an interrupted scan, for {Db} at {Time:o}", candidate, line.DbName, line.OperationTimestampUtc);
+            entry.QuarantinePath = candidate;
+            return new StagedFile.Present(digest);
+        }
+        return null;
+    }
+
+    private async Task<List<string>> UnreferencedCandidatesAsync(string area, string relative, bool quarantine, CancellationToken cancellationToken)
+    {
+        var existing = StorageLayout.Candidates(relative).TakeWhile(c => File.Exists(StorageLayout.Absolute(area, c))).ToList();
+        if (existing.Count == 0) return existing;
+        var referenced = quarantine
+            ? await db.Entries.Where(e => e.QuarantinePath != null && existing.Contains(e.QuarantinePath)).Select(e => e.QuarantinePath!).ToListAsync(cancellationToken)
+            : await db.Entries.Where(e => e.ValidatedPath != null && existing.Contains(e.ValidatedPath)).Select(e => e.ValidatedPath!).ToListAsync(cancellationToken);
+        return existing.Except(referenced).ToList();
+    }
+
+    /// <summary>Moves the staged file into validated/; returns the staged path to remove after the commit when it was copied.</summary>
+    private async Task<string?> PromoteAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var target = StorageLayout.FreeRelativePath(layout.Areas.Validated, relative);
+            var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Validated, target), entry.ServerCalculatedStagedHash, cancellationToken);
+            entry.ValidatedPath = target;
+            return outcome == FileMover.Outcome.Copied ? staged : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("Échec de la promotion de la sauvegarde pour '{Db}' : {Error}", job.DatabaseName, e.Message);
+            entry.Status = BackupEntryStatus.Failed;
+            entry.ErrorMessage = EntryDecision.PromotionFailed(e.Message);
+            return null;
+        }
+    }
+
+    private async Task<string?> QuarantineAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var target = StorageLayout.FreeRelativePath(layout.Areas.Quarantine, relative);
+            var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Quarantine, target), null, cancellationToken);
+            entry.QuarantinePath = target;
+            return outcome == FileMover.Outcome.Copied ? staged : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("Could not quarantine {Staged} for '{Db}': {Error}; it stays in staging", staged, job.DatabaseName, e.Message);
+            entry.ErrorMessage += $" (mise en quarantaine impossible : {e.Message})";
+            return null;
+        }
+    }
+
+    /// <summary>A line already recorded whose staged file is still there: an earlier run copied it and stopped before removing it.</summary>
+    private async Task FinishLeftoverAsync(ExpectedBackupJob job, ReportLine line, BackupEntry existing, CancellationToken cancellationToken)
+    {
+        if (line.StagedFileName is null) return;
+        var staged = layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
+        var info = new FileInfo(staged);
+        if (!info.Exists || info.LinkTarget is not null) return;
+        var (area, relative) = existing.ValidatedPath is not null
+            ? (layout.Areas.Validated, existing.ValidatedPath)
+            : (layout.Areas.Quarantine, existing.QuarantinePath);
+        if (relative is null) return;
+        var stored = StorageLayout.Absolute(area, relative);
+        if (!File.Exists(stored)) return;
+        var stagedDigest = await FileHasher.HashAsync(staged, cancellationToken);
+        var storedDigest = await FileHasher.HashAsync(stored, cancellationToken);
+        if (stagedDigest != storedDigest) return;
+        logger.LogInformation("Staged {Staged} was already stored as {Stored} by entry {Id}; removing the staged copy", staged, stored, existing.Id);
+        File.Delete(staged);
+    }
+
+    private static BackupEntry NewEntry(ReportLine line) => new()
+    {
+        AgentReportTimestampUtc = line.OperationTimestampUtc,
+        AgentReportedHashSha256 = line.HashSha256,
+        AgentReportedSizeBytes = line.SizeBytes,
+        AgentCompressSizePreCompress = line.CompressSizePreCompress,
+        AgentCompressSizePostCompress = line.CompressSizePostCompress,
+        AgentTransferProcessStatus = line.AgentTransferProcessStatus,
+        AgentTransferProcessStartTime = line.AgentTransferProcessStartTimeUtc,
+        AgentTransferProcessTimestamp = line.AgentTransferProcessTimestampUtc,
+        AgentTransferErrorMessage = line.AgentTransferErrorMessage,
+        AgentStagedFileName = line.StagedFileName,
+        AgentLogsSummary = line.LogsSummary,
+    };
+
+    private void LogVerdict(ExpectedBackupJob job, BackupEntry entry)
+    {
+        switch (entry.Status)
+        {
+            case BackupEntryStatus.Success:
+                logger.LogInformation("Fichier stagé pour '{Db}' validé avec succès (hachage et taille).", job.DatabaseName);
+                if (entry.ErrorMessage is not null) logger.LogWarning("Job '{Db}' (ID: {Id}): {Warning}", job.DatabaseName, job.Id, entry.ErrorMessage);
+                break;
+            case BackupEntryStatus.Missing:
+                logger.LogError("Fichier de sauvegarde manquant pour '{Db}' (ID: {Id}).", job.DatabaseName, job.Id);
+                break;
+            default:
+                logger.LogWarning("Job '{Db}' (ID: {Id}) a un statut '{Status}'. Erreur: {Error}", job.DatabaseName, job.Id, entry.Status.ToLabel(), entry.ErrorMessage);
+                break;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using BackupMonitor.Configuration;
+using BackupMonitor.Files;
+using BackupMonitor.Notifications;
+using BackupMonitor.Persistence;
+using BackupMonitor.Reports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace BackupMonitor.Scanning;
+
+public static class ScanningSetup
+{
+    /// <summary>Settings, database, storage and the scan pipeline. One scope = one scan (one DbContext).</summary>
+    public static IServiceCollection AddBackupMonitorCore(this IServiceCollection services, Settings settings, TimeProvider? time = null)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Storage);
+        services.AddSingleton(settings.Scan);
+        services.AddSingleton(settings.Email);
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddSingleton<StorageLayout>();
+        services.AddBackupMonitorDatabase(settings.Database);
+        services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
+        services.AddScoped<ReportFiling>();
+        services.AddScoped<ReportCollector>();
+        services.AddScoped<EntryRecorder>();
+        services.AddScoped<LineProcessor>();
+        services.AddScoped<MissingDetector>();
+        services.AddScoped<Scanner>();
+        services.AddScoped<Jobs.JobRegistry>();
+        return services;
+    }
+
+    public static void EnsureStorageAreas(this StorageOptions storage)
+    {
+        foreach (var area in storage.Areas) Directory.CreateDirectory(area);
+    }
+
+    public static IServiceCollection AddStderrLogging(this IServiceCollection services, LogLevel minimum) =>
+        services.AddLogging(logging => logging
+            .SetMinimumLevel(minimum)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning)
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+}
