@@ -23,11 +23,9 @@ internal static class ScanCommand
         return command;
     }
 
-    public static async Task<ScanSummary> RunScanAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Scanner>().RunAsync(cancellationToken);
-    }
+    /// <summary>One scan, then delivery of pending notices.</summary>
+    public static Task<ScanSummary> RunScanAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<ScanService>().RunAsync(cancellationToken);
 
     public static void WriteSummary(TextWriter output, ScanSummary summary)
     {

@@ -22,6 +22,8 @@ public static class ScanningSetup
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
         services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
+        services.TryAddScoped<INoticeDelivery, NoNoticeDelivery>();
+        services.AddSingleton<ScanService>();
         services.AddScoped<ReportFiling>();
         services.AddScoped<ReportCollector>();
         services.AddScoped<EntryRecorder>();
