@@ -18,7 +18,9 @@ public sealed class TextWriterLoggerProvider(TextWriter writer, LogLevel minimum
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) =>
-            logLevel >= provider.minimum && (logLevel >= LogLevel.Warning || !category.StartsWith("Microsoft.", StringComparison.Ordinal));
+            logLevel >= provider.minimum
+            && !category.StartsWith("Microsoft.EntityFrameworkCore.Database.Command", StringComparison.Ordinal) // our own code reports failures
+            && (logLevel >= LogLevel.Warning || !category.StartsWith("Microsoft.", StringComparison.Ordinal));
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -11,37 +11,40 @@ namespace BackupMonitor.Reports;
 /// </summary>
 public sealed class ReportCollector(StorageLayout layout, ScanOptions options, ReportFiling filing, TimeProvider time, ILogger<ReportCollector> logger)
 {
-    public async Task<IReadOnlyList<CollectedReport>> CollectAsync(ScanSummary summary, CancellationToken cancellationToken)
+    /// <summary>The agent folders present in staging (links are skipped: never followed).</summary>
+    public IEnumerable<string> AgentFolders()
+    {
+        if (!Directory.Exists(layout.Areas.Staging)) return [];
+        return Directory.EnumerateDirectories(layout.Areas.Staging).Select(Path.GetFileName).OfType<string>();
+    }
+
+    public async Task<IReadOnlyList<CollectedReport>> CollectAsync(string agentId, ScanSummary summary, CancellationToken cancellationToken)
     {
         var collected = new List<CollectedReport>();
-        if (!Directory.Exists(layout.Areas.Staging)) return collected;
-
-        foreach (var agentFolder in Directory.EnumerateDirectories(layout.Areas.Staging).Order(StringComparer.Ordinal))
+        var agentFolder = Path.Combine(layout.Areas.Staging, agentId);
+        var logFolder = layout.AgentLogFolder(agentId);
+        if (!Directory.Exists(agentFolder)) return collected;
+        if (IsLink(agentFolder) || IsLink(logFolder))
         {
-            var agentId = Path.GetFileName(agentFolder);
-            var logFolder = layout.AgentLogFolder(agentId);
-            if (IsLink(agentFolder) || IsLink(logFolder))
-            {
-                logger.LogWarning("Skipping {Folder}: it is a symbolic link, and links under staging are never followed", IsLink(agentFolder) ? agentFolder : logFolder);
-                continue;
-            }
-            if (!Directory.Exists(logFolder)) continue;
+            logger.LogWarning("Skipping {Folder}: it is a symbolic link, and links under staging are never followed", IsLink(agentFolder) ? agentFolder : logFolder);
+            return collected;
+        }
+        if (!Directory.Exists(logFolder)) return collected;
 
-            foreach (var path in Directory.EnumerateFiles(logFolder, "*.json").Order(StringComparer.Ordinal))
+        foreach (var path in Directory.EnumerateFiles(logFolder, "*.json").Order(StringComparer.Ordinal))
+        {
+            try
             {
-                try
-                {
-                    var report = await ReadOneAsync(agentId, path, summary, cancellationToken);
-                    if (report is not null) collected.Add(report);
-                }
-                catch (FileNotFoundException)
-                {
-                    logger.LogWarning("Report {Path} vanished while it was being read; it will be read by a later scan if it comes back", path);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging", path, e.Message);
-                }
+                var report = await ReadOneAsync(agentId, path, summary, cancellationToken);
+                if (report is not null) collected.Add(report);
+            }
+            catch (FileNotFoundException)
+            {
+                logger.LogWarning("Report {Path} vanished while it was being read; it will be read by a later scan if it comes back", path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging", path, e.Message);
             }
         }
         return collected;

@@ -45,8 +45,9 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
     private async Task<HashSet<(int, DateTime)>> CoveredCyclesAsync(IReadOnlyList<ExpectedBackupJob> jobs, DateTime now, CancellationToken cancellationToken)
     {
         var since = now - Cycles.MissingLookback - TimeSpan.FromDays(2);
+        var ids = jobs.Select(j => j.Id).ToList();
         var rows = await db.Entries.AsNoTracking()
-            .Where(e => e.AgentReportTimestampUtc >= since || e.ExpectedCycleUtc >= since)
+            .Where(e => ids.Contains(e.ExpectedJobId) && (e.AgentReportTimestampUtc >= since || e.ExpectedCycleUtc >= since))
             .Select(e => new { e.ExpectedJobId, e.AgentReportTimestampUtc, e.ExpectedCycleUtc })
             .ToListAsync(cancellationToken);
         var byId = jobs.ToDictionary(j => j.Id);

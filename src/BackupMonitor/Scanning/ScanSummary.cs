@@ -15,6 +15,8 @@ public sealed class ScanSummary
     public long BytesVerified { get; set; }
     public long DurationMs { get; set; }
     public int UnmatchedLines { get; set; }
+    /// <summary>Agents another process was scanning at the time (their work is theirs).</summary>
+    public int AgentsSkipped { get; set; }
 
     public void Count(BackupEntryStatus status) => ByStatus[status]++;
 }

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Scanning;
 
 /// <summary>
-/// One scan (SPEC §1): collect and validate reports, evaluate every active job, archive the reports,
-/// and record every outcome. A broken report or a failing job never stops the scan.
+/// One scan (SPEC §1), agent by agent: collect and validate its reports, evaluate its jobs, archive the
+/// reports, and record every outcome. A broken report or a failing job never stops the scan.
 /// </summary>
 public sealed class Scanner(
     BackupMonitorDbContext db,
@@ -18,6 +18,7 @@ public sealed class Scanner(
     LineProcessor lines,
     MissingDetector missing,
     EntryRecorder recorder,
+    AgentLeases leases,
     TimeProvider time,
     ILogger<Scanner> logger)
 {
@@ -29,19 +30,55 @@ public sealed class Scanner(
         var started = time.UtcNow();
         var summary = new ScanSummary();
 
-        // Phase 1: collect and validate.
-        var reports = await collector.CollectAsync(summary, cancellationToken);
-
-        // Phase 2: evaluate every active job.
         var jobs = await db.Jobs.Where(j => j.IsActive).OrderBy(j => j.Id).ToListAsync(cancellationToken);
+        var jobsByAgent = jobs.GroupBy(j => j.AgentIdResponsible).ToDictionary(g => g.Key, g => g.ToList());
+        var agents = collector.AgentFolders().Union(jobsByAgent.Keys).Order(StringComparer.Ordinal).ToList();
         await recorder.LoadAsync(cancellationToken);
+
+        // Each agent is one unit of work, claimed so that concurrent scans (several processes, one
+        // database) never handle the same agent's reports or decide its missing backups twice.
+        foreach (var agentId in agents)
+        {
+            if (!await leases.TryClaimAsync(agentId, cancellationToken))
+            {
+                summary.AgentsSkipped++;
+                logger.LogDebug("Agent {Agent} is being scanned by another process; skipped", agentId);
+                continue;
+            }
+            try
+            {
+                await ScanAgentAsync(agentId, jobsByAgent.GetValueOrDefault(agentId) ?? [], summary, cancellationToken);
+            }
+            finally
+            {
+                await leases.ReleaseAsync(agentId);
+            }
+        }
+
+        summary.DurationMs = stopwatch.ElapsedMilliseconds;
+        await RecordRunAsync(started, summary, cancellationToken);
+        logger.LogInformation(
+            "Scan done in {DurationMs} ms: {Read} reports read ({Invalid} invalid, {Deferred} left for later), {Entries} entries ({Success} success, {Failed} failed, {Missing} missing, {Mismatch} hash mismatch, {Integrity} transfer integrity failed), {Bytes} bytes verified, {Skipped} agents left to another process",
+            summary.DurationMs, summary.ReportsRead, summary.ReportsInvalid, summary.ReportsDeferred, summary.EntriesCreated,
+            summary.ByStatus[BackupEntryStatus.Success], summary.ByStatus[BackupEntryStatus.Failed], summary.ByStatus[BackupEntryStatus.Missing],
+            summary.ByStatus[BackupEntryStatus.HashMismatch], summary.ByStatus[BackupEntryStatus.TransferIntegrityFailed], summary.BytesVerified,
+            summary.AgentsSkipped);
+        return summary;
+    }
+
+    /// <summary>The three phases of SPEC §1 for one agent: collect and validate, evaluate its jobs, archive.</summary>
+    private async Task ScanAgentAsync(string agentId, List<ExpectedBackupJob> jobs, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        var reports = await collector.CollectAsync(agentId, summary, cancellationToken);
         var unfinished = await EvaluateLinesAsync(jobs, reports, summary, cancellationToken);
         await missing.DetectAsync(jobs, summary, cancellationToken);
-        var now = time.UtcNow();
-        foreach (var job in jobs) job.LastCheckedAtUtc = now;
-        await db.SaveChangesAsync(cancellationToken);
+        if (jobs.Count > 0)
+        {
+            var now = time.UtcNow();
+            foreach (var job in jobs) job.LastCheckedAtUtc = now;
+            await db.SaveChangesAsync(cancellationToken);
+        }
 
-        // Phase 3: archive what was processed.
         foreach (var report in reports.Where(r => !unfinished.Contains(r)))
         {
             try
@@ -53,15 +90,6 @@ public sealed class Scanner(
                 logger.LogError("Report {Agent}/log/{File} could not be archived: {Error}; it stays in staging for the next scan", report.AgentId, report.FileName, e.Message);
             }
         }
-
-        summary.DurationMs = stopwatch.ElapsedMilliseconds;
-        await RecordRunAsync(started, summary, cancellationToken);
-        logger.LogInformation(
-            "Scan done in {DurationMs} ms: {Read} reports read ({Invalid} invalid, {Deferred} left for later), {Entries} entries ({Success} success, {Failed} failed, {Missing} missing, {Mismatch} hash mismatch, {Integrity} transfer integrity failed), {Bytes} bytes verified",
-            summary.DurationMs, summary.ReportsRead, summary.ReportsInvalid, summary.ReportsDeferred, summary.EntriesCreated,
-            summary.ByStatus[BackupEntryStatus.Success], summary.ByStatus[BackupEntryStatus.Failed], summary.ByStatus[BackupEntryStatus.Missing],
-            summary.ByStatus[BackupEntryStatus.HashMismatch], summary.ByStatus[BackupEntryStatus.TransferIntegrityFailed], summary.BytesVerified);
-        return summary;
     }
 
     /// <summary>Returns the reports with a line that could not be processed: they stay in staging for the next scan.</summary>

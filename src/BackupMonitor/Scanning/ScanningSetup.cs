@@ -29,6 +29,7 @@ public static class ScanningSetup
         services.AddScoped<EntryRecorder>();
         services.AddScoped<LineProcessor>();
         services.AddScoped<MissingDetector>();
+        services.AddScoped<AgentLeases>();
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         return services;
