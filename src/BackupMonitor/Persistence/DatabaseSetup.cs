@@ -19,7 +19,7 @@ public static class DatabaseSetup
         {
             EnsureSqliteFolder(options.ConnectionString);
             services.AddDbContext<BackupMonitorDbContext, SqliteBackupMonitorDbContext>(
-                o => o.UseSqlite(options.ConnectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+                o => o.UseSqlite(options.ConnectionString).AddInterceptors(new SqlitePragmas()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         return services;
     }

@@ -25,7 +25,14 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
             .Where(l => l.AgentId == agentId && (l.Owner == owner || l.ExpiresAtUtc < now))
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, owner).SetProperty(l => l.ExpiresAtUtc, until), cancellationToken);
         if (updated == 1) return true;
-        if (await db.AgentLeases.AnyAsync(l => l.AgentId == agentId, cancellationToken)) return false;
+        var holder = await db.AgentLeases.AsNoTracking().Where(l => l.AgentId == agentId).Select(l => l.Owner).FirstOrDefaultAsync(cancellationToken);
+        if (holder is not null)
+        {
+            if (!IsDeadLocalProcess(holder)) return false;
+            // The holder was a process on this machine that no longer runs: take its claim over now.
+            return await db.AgentLeases.Where(l => l.AgentId == agentId && l.Owner == holder)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, owner).SetProperty(l => l.ExpiresAtUtc, until), cancellationToken) == 1;
+        }
 
         var lease = new AgentLease { AgentId = agentId, Owner = owner, ExpiresAtUtc = until };
         db.AgentLeases.Add(lease);
@@ -41,6 +48,23 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
         finally
         {
             db.Entry(lease).State = EntityState.Detached;
+        }
+    }
+
+    /// <summary>Owners are `machine:pid:nonce`; on the same machine a vanished pid means a crashed scan.</summary>
+    private static bool IsDeadLocalProcess(string holder)
+    {
+        var parts = holder.Split(':');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], out var pid)) return false;
+        if (pid == Environment.ProcessId) return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
         }
     }
 

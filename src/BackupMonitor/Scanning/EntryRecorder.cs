@@ -28,6 +28,7 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
     public async Task RecordAsync(ExpectedBackupJob job, BackupEntry entry, CancellationToken cancellationToken)
     {
         BeforeCommit?.Invoke(entry);
+        FaultInjection.BeforeEntryCommit();
         var now = time.UtcNow();
         var effective = entry.EffectiveTimeUtc;
         var previous = job.CurrentStatus;

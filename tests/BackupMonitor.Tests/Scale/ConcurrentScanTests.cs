@@ -1,0 +1,113 @@
+using System.Text.Json;
+
+namespace BackupMonitor.Tests.Scale;
+
+/// <summary>
+/// Several BackupMonitor processes sharing one PostgreSQL database and one staging root (issue 5):
+/// every report processed exactly once, every entry unique, and a process killed mid-scan loses nothing.
+/// </summary>
+public sealed class ConcurrentScanTests
+{
+    private const int Agents = 300;
+
+    private static Dictionary<string, string> Environment(StagingTree tree, string connectionString) => new()
+    {
+        ["BACKUP_ROOT"] = tree.Root,
+        ["DATABASE_PROVIDER"] = "postgres",
+        ["DATABASE_CONNECTION_STRING"] = connectionString,
+        ["SCAN_MIN_FILE_AGE_SECONDS"] = "0",
+    };
+
+    private static int EntriesCreated(BackupMonitorProcess.Result result) =>
+        JsonDocument.Parse(result.Output).RootElement.GetProperty("entries_created").GetInt32();
+
+    [Fact]
+    public async Task Two_processes_scanning_at_once_process_every_report_exactly_once_and_share_the_work()
+    {
+        using var tree = new StagingTree(Agents, fileBytes: 64 * 1024);
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var environment = Environment(tree, database.ConnectionString);
+        Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, "jobs", "import", tree.JobsCsv)).ExitCode);
+
+        using var first = BackupMonitorProcess.Start(environment, "scan", "--format", "json");
+        using var second = BackupMonitorProcess.Start(environment, "scan", "--format", "json");
+        var results = await Task.WhenAll(
+            BackupMonitorProcess.WaitAsync(first, TimeSpan.FromMinutes(3)),
+            BackupMonitorProcess.WaitAsync(second, TimeSpan.FromMinutes(3)));
+
+        Assert.All(results, r => Assert.Equal(0, r.ExitCode));
+        Assert.All(results, r => Assert.True(EntriesCreated(r) > 0, "each process should have done part of the work: " + r.Output));
+        Assert.Equal(Agents, results.Sum(EntriesCreated));
+        Assert.Equal(Agents, await database.ScalarAsync("SELECT count(*) FROM backup_entries"));
+        Assert.Equal(Agents, await database.ScalarAsync("SELECT count(DISTINCT expected_job_id) FROM backup_entries"));
+        Assert.Equal(tree.Corrupted, await database.ScalarAsync("SELECT count(*) FROM backup_entries WHERE status = 'hash_mismatch'"));
+        Assert.Equal(Agents, await database.ScalarAsync("SELECT count(*) FROM processed_reports"));
+        Assert.Equal(Agents - tree.Corrupted, tree.FilesUnder("validated"));
+        Assert.Equal(tree.Corrupted, tree.FilesUnder("quarantine"));
+        Assert.Equal(Agents, tree.FilesUnder("archive"));
+        Assert.Equal(0, tree.FilesUnder("staging"));
+    }
+
+    [Fact]
+    public async Task A_process_killed_between_promotion_and_commit_loses_nothing_and_the_next_scan_completes_everything()
+    {
+        using var tree = new StagingTree(Agents, fileBytes: 64 * 1024);
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var environment = Environment(tree, database.ConnectionString);
+        Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, "jobs", "import", tree.JobsCsv)).ExitCode);
+
+        var crashing = new Dictionary<string, string>(environment) { ["BACKUPMONITOR_FAULT_CRASH_BEFORE_COMMIT"] = "25" };
+        using var victim = BackupMonitorProcess.Start(crashing, "scan", "--format", "json");
+        using var survivor = BackupMonitorProcess.Start(environment, "scan", "--format", "json");
+        var results = await Task.WhenAll(
+            BackupMonitorProcess.WaitAsync(victim, TimeSpan.FromMinutes(3)),
+            BackupMonitorProcess.WaitAsync(survivor, TimeSpan.FromMinutes(3)));
+        Assert.NotEqual(0, results[0].ExitCode); // it really died
+        Assert.Equal(0, results[1].ExitCode);
+        Assert.True(await database.ScalarAsync("SELECT count(*) FROM backup_entries") < Agents, "the killed process left work undone");
+
+        var next = await BackupMonitorProcess.RunAsync(environment, "scan", "--format", "json");
+        Assert.Equal(0, next.ExitCode);
+
+        Assert.Equal(Agents, await database.ScalarAsync("SELECT count(*) FROM backup_entries"));
+        Assert.Equal(Agents, await database.ScalarAsync("SELECT count(DISTINCT expected_job_id) FROM backup_entries"));
+        Assert.Equal(Agents - tree.Corrupted, await database.ScalarAsync("SELECT count(*) FROM backup_entries WHERE status = 'success' AND validated_path IS NOT NULL"));
+        Assert.Equal(0, await database.ScalarAsync("SELECT count(*) FROM backup_entries WHERE status = 'missing'"));
+        // No backup lost, none duplicated: every staged file is in exactly one place.
+        Assert.Equal(Agents - tree.Corrupted, tree.FilesUnder("validated"));
+        Assert.Equal(tree.Corrupted, tree.FilesUnder("quarantine"));
+        Assert.Equal(Agents, tree.FilesUnder("archive"));
+        Assert.Equal(0, tree.FilesUnder("staging"));
+    }
+
+    [Fact]
+    public async Task On_sqlite_a_process_killed_between_promotion_and_commit_loses_nothing_and_duplicates_nothing()
+    {
+        using var tree = new StagingTree(40, fileBytes: 4096);
+        var environment = new Dictionary<string, string>
+        {
+            ["BACKUP_ROOT"] = tree.Root,
+            ["DATABASE_PROVIDER"] = "sqlite",
+            ["SCAN_MIN_FILE_AGE_SECONDS"] = "0",
+        };
+        Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, "jobs", "import", tree.JobsCsv)).ExitCode);
+
+        var crashed = await BackupMonitorProcess.RunAsync(
+            new Dictionary<string, string>(environment) { ["BACKUPMONITOR_FAULT_CRASH_BEFORE_COMMIT"] = "7" }, "scan");
+        Assert.NotEqual(0, crashed.ExitCode);
+        Assert.True(tree.FilesUnder("validated") >= 6, "files were promoted before the crash");
+
+        var next = await BackupMonitorProcess.RunAsync(environment, "scan", "--format", "json");
+        Assert.Equal(0, next.ExitCode);
+        Assert.Equal(40 - 6, EntriesCreated(next)); // six committed before the crash, the rest now
+
+        var list = await BackupMonitorProcess.RunAsync(environment, "entries", "list", "--limit", "1000", "--format", "json");
+        var entries = JsonDocument.Parse(list.Output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(40, entries.Count);
+        Assert.Equal(40, entries.Select(e => e.GetProperty("expected_job_id").GetInt32()).Distinct().Count());
+        Assert.DoesNotContain(entries, e => e.GetProperty("status").GetString() == "missing");
+        Assert.Equal(40 - tree.Corrupted, tree.FilesUnder("validated"));
+        Assert.Equal(tree.Corrupted, tree.FilesUnder("quarantine"));
+        Assert.Equal(0, tree.FilesUnder("staging"));
+    }
+}
