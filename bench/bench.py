@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""BackupMonitor scan benchmark: one command, three contenders on the same files.
+
+  /usr/bin/python3 bench/bench.py                 # every workload
+  /usr/bin/python3 bench/bench.py small large     # some of them
+
+Contenders, each on its own fresh copy of the same generated staging tree (files in the page cache):
+  openssl   `openssl dgst -sha256` over every backup file, one process: the single-core hashing limit
+  minimal   bench/minimal.py: parse, hash, rename, one SQLite transaction, single-threaded: the floor
+  scan      `backupmonitor scan` (Release build), everything the SPEC requires
+Measured with /usr/bin/time -v: wall time, CPU time (user+sys), peak RSS. Ratios matter more than absolute
+times: this machine is shared and noisy."""
+import json, os, re, shutil, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+KIB, MIB = 1024, 1024 * 1024
+
+WORKLOADS = {
+    # name: list of (agents, databases per agent, file size)
+    "small": [(2500, 4, 8 * KIB)],
+    "large": [(2, 4, 96 * MIB)],
+    "growth": [(250, 4, 1 * KIB), (1250, 4, 1 * KIB), (2500, 4, 1 * KIB), (6250, 4, 1 * KIB), (12500, 4, 1 * KIB)],
+}
+
+def sh(*args, env=None, cwd=None):
+    return subprocess.run(args, check=True, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+def timed(args, env=None):
+    """Runs args under /usr/bin/time -v; returns (wall s, cpu s, peak RSS MiB, stdout)."""
+    out = subprocess.run(["/usr/bin/time", "-v", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed: {out.stderr[-2000:]}")
+    def field(name):
+        return re.search(rf"{re.escape(name)}: (.+)", out.stderr).group(1).strip()
+    parts = [float(p) for p in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")]
+    wall = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+    rss = int(field("Maximum resident set size (kbytes)")) / 1024
+    return wall, cpu, rss, out.stdout
+
+def build():
+    target = os.path.join(HERE, ".out", "bin")
+    print("building backupmonitor (Release)...", file=sys.stderr)
+    env = dict(os.environ, NUGET_CERT_REVOCATION_MODE="offline")
+    sh("dotnet", "publish", os.path.join(REPO, "src", "BackupMonitor"), "-c", "Release", "-o", target, "--nologo",
+       "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", env=env)
+    return os.path.join(target, "backupmonitor.dll")
+
+def fresh_copy(base, work):
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    shutil.copytree(base, work)
+
+def measure(dll, agents, databases, size, scratch):
+    base = os.path.join(scratch, "base")
+    work = os.path.join(scratch, "work")
+    shutil.rmtree(base, ignore_errors=True)
+    sh("/usr/bin/python3", os.path.join(HERE, "generate.py"), base, "--agents", str(agents), "--databases", str(databases),
+       "--size", str(size), "--corrupt-every", "50")
+    jobs = agents * databases
+    total = jobs * size
+    results = {}
+
+    fresh_copy(base, work)
+    files = os.path.join(work, "files.txt")
+    with open(files, "wb") as f:
+        for root, _, names in os.walk(os.path.join(work, "staging")):
+            for n in names:
+                if n.endswith(".sql.gz"):
+                    f.write(os.path.join(root, n).encode() + b"\0")
+    results["openssl"] = timed(["sh", "-c", f"xargs -0 -s 2000000 openssl dgst -sha256 < {files} > /dev/null"])
+
+    fresh_copy(base, work)
+    results["minimal"] = timed(["/usr/bin/python3", os.path.join(HERE, "minimal.py"), work])
+
+    fresh_copy(base, work)
+    env = dict(os.environ, BACKUP_ROOT=work, SCAN_MIN_FILE_AGE_SECONDS="0", DATABASE_PROVIDER="sqlite")
+    env.pop("DATABASE_CONNECTION_STRING", None)
+    sh("dotnet", dll, "jobs", "import", os.path.join(work, "jobs.csv"), env=env)
+    results["scan"] = timed(["dotnet", dll, "scan", "--format", "json"], env=env)
+    summary = json.loads(results["scan"][3])
+    assert summary["entries_created"] == jobs, summary
+    shutil.rmtree(work)
+    return jobs, total, results
+
+def report(name, jobs, total, results):
+    o_wall, m_wall, s_wall = results["openssl"][0], results["minimal"][0], results["scan"][0]
+    inside = json.loads(results["scan"][3])["duration_ms"] / 1000
+    rows = []
+    for who, (wall, cpu, rss, _) in results.items():
+        rows.append(f"| {name} | {jobs} | {total / MIB:.0f} | {who} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {total / MIB / wall:.0f} | {jobs / wall:.0f} |")
+    ratios = (f"scan throughput / openssl = {o_wall / s_wall:.2f}x (process) / {o_wall / inside:.2f}x (scan's own duration_ms {inside:.2f} s, "
+              f"without process start-up); scan time / minimal = {s_wall / m_wall:.2f} (process) / {inside / m_wall:.2f} (duration_ms); "
+              f"scan peak RSS = {results['scan'][2]:.0f} MiB")
+    return rows, ratios
+
+def main():
+    chosen = sys.argv[1:] or list(WORKLOADS)
+    dll = build()
+    scratch = tempfile.mkdtemp(prefix="bm-bench-", dir=os.environ.get("BENCH_DIR"))
+    lines = ["| workload | jobs | MiB | contender | wall s | CPU s | peak RSS MiB | MiB/s | jobs/s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    notes = []
+    try:
+        for name in chosen:
+            for agents, databases, size in WORKLOADS[name]:
+                print(f"{name}: {agents} agents x {databases} databases x {size} bytes...", file=sys.stderr)
+                jobs, total, results = measure(dll, agents, databases, size, scratch)
+                rows, ratios = report(name, jobs, total, results)
+                lines += rows
+                notes.append(f"- {name}, {jobs} jobs: {ratios}")
+                print("\n".join(rows), file=sys.stderr)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores: `/usr/bin/python3 bench/bench.py {' '.join(chosen)}`\n")
+    print("\n".join(lines))
+    print()
+    print("\n".join(notes))
+
+if __name__ == "__main__":
+    main()
