@@ -6,6 +6,7 @@ namespace BackupMonitor.Tests.Scale;
 /// Several BackupMonitor processes sharing one PostgreSQL database and one staging root (issue 5):
 /// every report processed exactly once, every entry unique, and a process killed mid-scan loses nothing.
 /// </summary>
+[Trait("Suite", "scale")]
 public sealed class ConcurrentScanTests
 {
     private const int Agents = 300;
