@@ -74,6 +74,8 @@ public static partial class CliApp
         root.Subcommands.Add(JobsCommands.Build(context));
         root.Subcommands.Add(EntriesCommands.Build(context));
         root.Subcommands.Add(ScanCommand.Build(context));
+        root.Subcommands.Add(NotificationsCommands.BuildNotifications(context));
+        root.Subcommands.Add(NotificationsCommands.BuildNotify(context));
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(DbCommand.Build(context));
         return root;
