@@ -56,7 +56,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
           and auth_data.login.decode() == args.user
           and auth_data.password.decode() == args.password)
     event("auth ok" if ok else "auth refused")
-    return AuthResult(success=ok)
+    # handled=False: let aiosmtpd answer "535 Authentication credentials invalid" itself.
+    return AuthResult(success=ok, handled=False)
 
 
 class RecordingSMTP(SMTP):
