@@ -102,7 +102,7 @@ public sealed class OutboxDelivery(
         }
         else
         {
-            notice.NextAttemptAtUtc = after + Backoff(notice.Attempts);
+            notice.NextAttemptAtUtc = after + Backoff(notice.Attempts, TimeSpan.FromSeconds(scan.IntervalSeconds));
         }
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error}", database, error);
@@ -112,9 +112,8 @@ public sealed class OutboxDelivery(
     }
 
     /// <summary>30 s after the first failed attempt, doubling each time, never longer than the scan interval.</summary>
-    public TimeSpan Backoff(int attempts)
+    public static TimeSpan Backoff(int attempts, TimeSpan cap)
     {
-        var cap = TimeSpan.FromSeconds(scan.IntervalSeconds);
         var delay = FirstRetry * Math.Pow(2, Math.Min(attempts - 1, 20));
         return delay < cap ? delay : cap;
     }

@@ -5,6 +5,7 @@ using BackupMonitor.Cli;
 using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ServiceProvider = Microsoft.Extensions.DependencyInjection.ServiceProvider;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BackupMonitor.Tests.Notifications;
@@ -50,7 +51,7 @@ public sealed class NotificationTestSite : IDisposable
         return new Run(exit, output.ToString(), error.ToString());
     }
 
-    /// <summary>Registers a job expected one hour ago (so a report from now belongs to today's cycle).</summary>
+    /// <summary>Registers a job (made three hours ago) expected one hour ago unless told otherwise.</summary>
     public async Task<int> AddJobAsync(string database, DateTime? expectedUtc = null)
     {
         var expected = expectedUtc ?? Now.AddHours(-1);
@@ -60,7 +61,7 @@ public sealed class NotificationTestSite : IDisposable
         var job = new ExpectedBackupJob
         {
             CompanyName = "ACME", City = "Paris", Neighborhood = "Centre", DatabaseName = database, AgentIdResponsible = Agent,
-            ExpectedHourUtc = expected.Hour, ExpectedMinuteUtc = expected.Minute, GraceMinutes = 60, CreatedAtUtc = Now.AddDays(-2),
+            ExpectedHourUtc = expected.Hour, ExpectedMinuteUtc = expected.Minute, GraceMinutes = 60, CreatedAtUtc = Now.AddHours(-3),
         };
         db.Jobs.Add(job);
         await db.SaveChangesAsync();
@@ -127,6 +128,8 @@ public sealed class NotificationTestSite : IDisposable
         await using var scope = services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().Entries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
     }
+
+    public async Task<ServiceProvider> ServicesAsync() => await Context().StartAsync(CancellationToken.None);
 
     private CliContext Context() => new(TextWriter.Null, TextWriter.Null, Environment, Time);
 
