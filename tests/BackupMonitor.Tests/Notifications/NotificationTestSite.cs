@@ -33,6 +33,9 @@ public sealed class NotificationTestSite : IDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>Infrastructure swapped for every command this site runs (CliContext.Registrations).</summary>
+    public List<Action<IServiceCollection>> Registrations { get; } = [];
     public FakeTimeProvider Time { get; }
     public Dictionary<string, string?> Environment { get; }
     public string Staging => Path.Combine(Folder, "data", "staging");
@@ -47,7 +50,9 @@ public sealed class NotificationTestSite : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await CliApp.RunAsync(args, new CliContext(output, error, Environment, Time));
+        var context = new CliContext(output, error, Environment, Time);
+        context.Registrations.AddRange(Registrations);
+        var exit = await CliApp.RunAsync(args, context);
         return new Run(exit, output.ToString(), error.ToString());
     }
 
@@ -131,7 +136,12 @@ public sealed class NotificationTestSite : IDisposable
 
     public async Task<ServiceProvider> ServicesAsync() => await Context().StartAsync(CancellationToken.None);
 
-    private CliContext Context() => new(TextWriter.Null, TextWriter.Null, Environment, Time);
+    private CliContext Context()
+    {
+        var context = new CliContext(TextWriter.Null, TextWriter.Null, Environment, Time);
+        context.Registrations.AddRange(Registrations);
+        return context;
+    }
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 
 namespace BackupMonitor.Tests.Notifications;
@@ -106,5 +107,39 @@ public sealed class ScanNotificationTests
         Assert.Equal("[]", pending.Out.Trim());
         Assert.Contains("ALERTE SAUVEGARDE - sales - FAILED", table.Out);
         Assert.Equal(2, (await site.RunAsync("notifications", "list", "--state", "nope")).ExitCode);
+    }
+}
+
+/// <summary>The seed's test_notify_backup_status_change_notification_error_handling: a send error is logged, never thrown.</summary>
+public sealed class SendErrorTests
+{
+    private sealed class RefusingTransport : BackupMonitor.Notifications.IMailTransport
+    {
+        public int Attempts;
+        public string Describe() => "a transport that always fails";
+        public Task SendAsync(MimeKit.MimeMessage message, CancellationToken cancellationToken)
+        {
+            Attempts++;
+            throw new BackupMonitor.Notifications.NotificationException(BackupMonitor.Notifications.NotificationFailure.Other, "Test notification error");
+        }
+    }
+
+    [Fact]
+    public async Task A_send_error_is_logged_with_the_seed_wording_and_does_not_fail_the_scan()
+    {
+        var transport = new RefusingTransport();
+        using var site = new NotificationTestSite(new Dictionary<string, string?>
+        {
+            ["EMAIL_HOST"] = "smtp.test.com", ["EMAIL_SENDER"] = "sender@test.com", ["ADMIN_EMAIL_RECIPIENT"] = "admin@example.com",
+        });
+        site.Registrations.Add(s => s.AddSingleton<BackupMonitor.Notifications.IMailTransport>(transport));
+        await site.AddJobAsync("test_db", expectedUtc: site.Now.AddMinutes(-150));
+
+        var run = await site.RunAsync("scan");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(1, transport.Attempts);
+        Assert.Contains("error: Échec de l'envoi de la notification pour le job 'test_db' : Test notification error", run.Err);
+        Assert.Equal(NoticeState.Pending, Assert.Single(await site.NoticesAsync()).State);
     }
 }
