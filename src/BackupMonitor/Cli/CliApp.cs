@@ -40,11 +40,17 @@ public static partial class CliApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Err }, cancellationToken);
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (Exception e) when (Describe(e) is { } message)
         {
             await context.Err.WriteLineAsync($"error: {message}");
+            return Failed;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Our own handler instead of System.CommandLine's, so that the known failures above print one plain line.
+            await context.Err.WriteLineAsync($"error: unexpected failure: {e}");
             return Failed;
         }
     }
@@ -74,6 +80,8 @@ public static partial class CliApp
         root.Subcommands.Add(JobsCommands.Build(context));
         root.Subcommands.Add(EntriesCommands.Build(context));
         root.Subcommands.Add(ScanCommand.Build(context));
+        root.Subcommands.Add(NotificationsCommands.BuildNotifications(context));
+        root.Subcommands.Add(NotificationsCommands.BuildNotify(context));
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(DbCommand.Build(context));
         return root;

@@ -28,6 +28,9 @@ internal static class DemoCommand
                 ["DATABASE_PROVIDER"] = "sqlite",
                 ["DATABASE_CONNECTION_STRING"] = $"Data Source={Path.Combine(root, "backupmonitor.db")}",
                 ["EMAIL_PICKUP_DIRECTORY"] = Path.Combine(folder, "mail"),
+                // The demo's alerts go to .eml files only, even if this shell has a real SMTP server configured.
+                ["EMAIL_SENDER"] = "backupmonitor@demo.invalid",
+                ["ADMIN_EMAIL_RECIPIENT"] = "admin@demo.invalid",
             };
             await using var services = await context.StartAsync(ct, overrides);
             var storage = services.GetRequiredService<StorageOptions>();
@@ -58,6 +61,10 @@ internal static class DemoCommand
                     if (files.Count == 0) await o.WriteLineAsync("    (empty)");
                 }
             }
+            var mail = Path.Combine(folder, "mail");
+            var messages = Directory.Exists(mail) ? Directory.EnumerateFiles(mail, "*.eml").Order(StringComparer.Ordinal).ToList() : [];
+            await o.WriteLineAsync($"  e-mail alerts ({messages.Count} .eml file(s), open them with any mail program): {mail}");
+            foreach (var message in messages) await o.WriteLineAsync($"    {Path.GetFileName(message)}");
             await o.WriteLineAsync();
             await o.WriteLineAsync($"Database: {Path.Combine(root, "backupmonitor.db")}");
             await o.WriteLineAsync("Explore it, for example:");

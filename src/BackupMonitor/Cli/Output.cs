@@ -46,6 +46,17 @@ public sealed record EntryView(
         e.HashComparisonResult, e.ErrorMessage, e.ValidatedPath, e.QuarantinePath, e.ExpectedCycleUtc, e.CreatedAtUtc);
 }
 
+public sealed record NoticeView(
+    int Id, string Kind, string State, int ExpectedJobId, int BackupEntryId, string Subject, int Attempts, string? LastError,
+    DateTime CreatedAtUtc, DateTime? NextAttemptAtUtc, DateTime? LastAttemptAtUtc, DateTime? SentAtUtc)
+{
+    public static NoticeView Of(Notice n) => new(n.Id, Wire(n.Kind), Wire(n.State), n.ExpectedJobId, n.BackupEntryId, n.Subject,
+        n.Attempts, n.LastError, n.CreatedAtUtc, n.NextAttemptAtUtc, n.LastAttemptAtUtc, n.SentAtUtc);
+
+    /// <summary>`alert`, `recovery`; `pending`, `sent`, `failed`, `skipped`: the names stored in the database too.</summary>
+    public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+}
+
 public sealed record ScanSummaryView(
     int ReportsRead, int ReportsInvalid, int EntriesCreated, IReadOnlyDictionary<string, int> ByStatus,
     int NotificationsSent, int NotificationsFailed, long BytesVerified, long DurationMs)

@@ -26,11 +26,14 @@ public sealed record EmailOptions(
             "none" => EmailSecurity.None,
             _ => EmailSecurity.StartTls,
         };
+        var host = settings.Text("EMAIL_HOST");
+        if (security == EmailSecurity.None && host is not null && !IsLoopback(host))
+            throw new SettingsException($"EMAIL_SECURITY: 'none' (plain text, password and alerts readable on the network) is allowed only when EMAIL_HOST is a loopback address (localhost, 127.0.0.1, ::1), got '{host}'; use starttls or ssl");
         var caPath = settings.Text("EMAIL_CA_CERT_PATH");
         if (caPath is not null && !File.Exists(caPath))
             throw new SettingsException($"EMAIL_CA_CERT_PATH: expected a readable PEM file, '{caPath}' does not exist");
         return new EmailOptions(
-            settings.Text("EMAIL_HOST"),
+            host,
             settings.Int("EMAIL_PORT", 587, 1, 65_535),
             settings.Text("EMAIL_USERNAME"),
             settings.Text("EMAIL_PASSWORD"),
@@ -44,6 +47,10 @@ public sealed record EmailOptions(
             settings.Bool("NOTIFY_ON_RECOVERY", true),
             settings.OneOf("NOTIFICATION_LANGUAGE", "fr", "fr", "en"));
     }
+
+    private static bool IsLoopback(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 
     public override string ToString() =>
         $"EmailOptions {{ Host = {Host}, Port = {Port}, Username = {Username}, Password = {(Password is null ? "(none)" : "***")}, Sender = {Sender}, Security = {Security} }}";

@@ -6,14 +6,26 @@ public sealed record DeliveryResult(int Sent, int Failed)
     public static readonly DeliveryResult None = new(0, 0);
 }
 
-/// <summary>Sends the outbox's due notices. Never throws for a notification problem: a notice never fails a scan.</summary>
-public interface INoticeDelivery
+/// <summary>Which pending notices a delivery pass tries.</summary>
+public enum DeliveryPass
 {
-    Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken);
+    /// <summary>Those whose backoff has elapsed (NextAttemptAtUtc ≤ now): the `serve` loop.</summary>
+    Due,
+
+    /// <summary>Every pending notice once, whatever its backoff: a `scan`.</summary>
+    EveryPending,
 }
 
-/// <summary>Delivers nothing: used until e-mail delivery is configured in.</summary>
+/// <summary>Sends the outbox's pending notices. Never throws for a notification problem: a notice never fails a scan.</summary>
+public interface INoticeDelivery
+{
+    /// <summary>One attempt per chosen notice; <see cref="DeliveryPass.Due"/> by default.</summary>
+    Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken, DeliveryPass pass = DeliveryPass.Due);
+}
+
+/// <summary>Delivers nothing: used when e-mail delivery is not configured in.</summary>
 public sealed class NoNoticeDelivery : INoticeDelivery
 {
-    public Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken) => Task.FromResult(DeliveryResult.None);
+    public Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken, DeliveryPass pass = DeliveryPass.Due) =>
+        Task.FromResult(DeliveryResult.None);
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupMonitor.Scanning;
 
 /// <summary>
-/// Runs a scan and then delivers pending notices, one scan at a time in this process
+/// Runs a scan and then tries every pending notice once (whatever its backoff), one scan at a time in this process
 /// (the CLI, the background loop and the API all go through here).
 /// </summary>
 public sealed class ScanService(IServiceScopeFactory scopes) : IDisposable
@@ -50,7 +50,7 @@ public sealed class ScanService(IServiceScopeFactory scopes) : IDisposable
         }
         await using (var scope = scopes.CreateAsyncScope())
         {
-            var delivered = await scope.ServiceProvider.GetRequiredService<INoticeDelivery>().DeliverPendingAsync(cancellationToken);
+            var delivered = await scope.ServiceProvider.GetRequiredService<INoticeDelivery>().DeliverPendingAsync(cancellationToken, DeliveryPass.EveryPending);
             summary.NotificationsSent += delivered.Sent;
             summary.NotificationsFailed += delivered.Failed;
         }

@@ -21,6 +21,7 @@ public static class ScanningSetup
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
+        services.AddNotifications(settings.Email);
         services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
         services.TryAddScoped<INoticeDelivery, NoNoticeDelivery>();
         services.AddSingleton<ScanService>();

@@ -1,0 +1,25 @@
+using BackupMonitor.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace BackupMonitor.Notifications;
+
+/// <summary>
+/// Whether e-mail is configured (a sender, recipients, and an SMTP host or a pickup folder), and the one
+/// warning per run when it is not.
+/// </summary>
+public sealed class EmailSwitch(EmailOptions options, ILogger<EmailSwitch> logger)
+{
+    public const string DisabledWarning = "Paramètres d'e-mail SMTP non configurés. La notification par e-mail est désactivée.";
+
+    private int warned;
+
+    public bool IsEnabled { get; } =
+        options.Sender is not null && options.Recipients.Count > 0 && (options.Host is not null || options.PickupDirectory is not null);
+
+    /// <summary>Logs the seed's warning the first time it is called in this process, then stays quiet.</summary>
+    public void WarnOnceIfDisabled()
+    {
+        if (IsEnabled || Interlocked.Exchange(ref warned, 1) == 1) return;
+        logger.LogWarning(DisabledWarning + " (set EMAIL_HOST, EMAIL_SENDER and ADMIN_EMAIL_RECIPIENT, or EMAIL_PICKUP_DIRECTORY)");
+    }
+}
