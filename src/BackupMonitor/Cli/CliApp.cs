@@ -40,7 +40,11 @@ public static partial class CliApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false }, cancellationToken);
+            var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false };
+            // `serve` handles SIGTERM itself (the web host waits for the scan in progress); System.CommandLine's
+            // handler would end the process 2 s after the signal, in the middle of that scan, with exit code 143.
+            if (parse.CommandResult.Command.Name == ServeCommand.Name) invocation.ProcessTerminationTimeout = null;
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (Exception e) when (Describe(e) is { } message)
         {
@@ -84,6 +88,7 @@ public static partial class CliApp
         root.Subcommands.Add(NotificationsCommands.BuildNotify(context));
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(DbCommand.Build(context));
+        root.Subcommands.Add(ServeCommand.Build(context));
         return root;
     }
 

@@ -15,7 +15,7 @@ public sealed class JobValidationException(IReadOnlyList<string> problems)
 /// <summary>An (agent, database) pair that already has a job.</summary>
 public sealed class DuplicateJobException(string message) : Exception(message);
 
-/// <summary>Registers, lists and deactivates expected backup jobs.</summary>
+/// <summary>Registers, lists, updates and deactivates expected backup jobs.</summary>
 public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
 {
     public async Task<ExpectedBackupJob> AddAsync(NewJob request, CancellationToken cancellationToken = default)
@@ -25,6 +25,30 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), null, cancellationToken);
         var job = request.ToJob(time.UtcNow());
         db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        return job;
+    }
+
+    /// <summary>
+    /// Replaces what a user chose for the job (names, schedule, agent, grace); its status, history and
+    /// activity are kept. Null when no job has this id.
+    /// </summary>
+    public async Task<ExpectedBackupJob?> UpdateAsync(int id, NewJob request, CancellationToken cancellationToken = default)
+    {
+        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null) return null;
+        var problems = request.Problems();
+        if (problems.Count > 0) throw new JobValidationException(problems);
+        await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), id, cancellationToken);
+        var wanted = request.ToJob(job.CreatedAtUtc);
+        job.CompanyName = wanted.CompanyName;
+        job.City = wanted.City;
+        job.Neighborhood = wanted.Neighborhood;
+        job.DatabaseName = wanted.DatabaseName;
+        job.AgentIdResponsible = wanted.AgentIdResponsible;
+        job.ExpectedHourUtc = wanted.ExpectedHourUtc;
+        job.ExpectedMinuteUtc = wanted.ExpectedMinuteUtc;
+        job.GraceMinutes = wanted.GraceMinutes;
         await db.SaveChangesAsync(cancellationToken);
         return job;
     }

@@ -103,6 +103,14 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public IReadOnlyList<string> Events() => File.Exists(EventsFile) ? File.ReadAllLines(EventsFile) : [];
 
+    /// <summary>The server logs a closed connection after the client has already returned: wait for it (bounded).</summary>
+    public async Task<IReadOnlyList<string>> EventsAfterCloseAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!Events().Contains("closed") && DateTime.UtcNow < deadline) await Task.Delay(20);
+        return Events();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

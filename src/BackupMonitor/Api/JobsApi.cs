@@ -1,0 +1,113 @@
+using System.Text.Json;
+using BackupMonitor.Cli;
+using BackupMonitor.Domain;
+using BackupMonitor.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace BackupMonitor.Api;
+
+/// <summary>`/api/jobs`: list, get, entries (any key); create, update, deactivate (full key).</summary>
+public static class JobsApi
+{
+    public const int DefaultEntryLimit = 50;
+    public const int MaxEntryLimit = 1000;
+
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder api)
+    {
+        var jobs = api.MapGroup("/jobs").WithTags("Jobs");
+        jobs.MapGet("", ListAsync);
+        jobs.MapGet("/{id:int}", GetAsync);
+        jobs.MapGet("/{id:int}/entries", EntriesAsync);
+        jobs.MapPost("", CreateAsync).Accepts<JobRequest>("application/json").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        jobs.MapPut("/{id:int}", UpdateAsync).Accepts<JobRequest>("application/json").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        jobs.MapDelete("/{id:int}", DeactivateAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        return jobs;
+    }
+
+    private static async Task<Results<Ok<List<JobView>>, ValidationProblem>> ListAsync(
+        string? status, string? company, string? city, JobRegistry registry, CancellationToken cancellationToken)
+    {
+        JobStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!StatusNames.TryParseJobStatus(status, out var parsed))
+                return ApiProblems.BadField("status", $"must be one of {string.Join(", ", StatusNames.AllJobStatuses.Select(s => s.ToWire()))}, got '{status}'");
+            wanted = parsed;
+        }
+        var jobs = await registry.ListAsync(wanted, company: company, city: city, cancellationToken: cancellationToken);
+        return TypedResults.Ok(jobs.Select(JobView.Of).ToList());
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(int id, JobRegistry registry, CancellationToken cancellationToken) =>
+        await registry.FindAsync(id, cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job)) : NoJob(id);
+
+    private static async Task<Results<Ok<List<EntryView>>, ProblemHttpResult, ValidationProblem>> EntriesAsync(
+        int id, string? limit, JobRegistry registry, CancellationToken cancellationToken)
+    {
+        var count = DefaultEntryLimit;
+        if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > MaxEntryLimit))
+            return ApiProblems.BadField("limit", $"must be an integer from 1 to {MaxEntryLimit}, got '{limit}'");
+        if (await registry.FindAsync(id, cancellationToken) is null) return NoJob(id);
+        var entries = await registry.EntriesAsync(id, null, count, cancellationToken);
+        return TypedResults.Ok(entries.Select(EntryView.Of).ToList());
+    }
+
+    private static async Task<Results<Created<JobView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, JobRegistry registry, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadAsync(request, cancellationToken);
+        if (problem is not null) return problem;
+        try
+        {
+            var job = await registry.AddAsync(body!.ToNewJob(), cancellationToken);
+            return TypedResults.Created($"/api/jobs/{job.Id}", JobView.Of(job));
+        }
+        catch (JobValidationException e) { return ApiProblems.BadFields(e.Problems); }
+        catch (DuplicateJobException e) { return ApiProblems.Conflict(e.Message); }
+    }
+
+    private static async Task<Results<Ok<JobView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        int id, HttpRequest request, JobRegistry registry, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadAsync(request, cancellationToken);
+        if (problem is not null) return problem;
+        try
+        {
+            return await registry.UpdateAsync(id, body!.ToNewJob(), cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job)) : NoJob(id);
+        }
+        catch (JobValidationException e) { return ApiProblems.BadFields(e.Problems); }
+        catch (DuplicateJobException e) { return ApiProblems.Conflict(e.Message); }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(int id, JobRegistry registry, CancellationToken cancellationToken) =>
+        await registry.DeactivateAsync(id, cancellationToken) ? TypedResults.NoContent() : NoJob(id);
+
+    private static ProblemHttpResult NoJob(int id) => ApiProblems.NotFound($"no job with id {id}");
+
+    /// <summary>Reads the body ourselves so that a malformed one gets a 400 naming the field, not an empty 400.</summary>
+    private static async Task<(JobRequest? Body, ValidationProblem? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType()) return (null, ApiProblems.BadField("body", "must be a JSON object sent with Content-Type: application/json"));
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<JobRequest>(request.Body, Json.Options, cancellationToken);
+            return body is null ? (null, ApiProblems.BadField("body", "must be a JSON object")) : (body, null);
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is null or "$" ? "body" : e.Path.TrimStart('$', '.');
+            return (null, ApiProblems.BadField(field, field == "body" ? "is not a valid JSON object" : "has the wrong type or is malformed JSON"));
+        }
+    }
+}
+
+/// <summary>The body of POST and PUT /api/jobs: the §2 names of what a user chooses for a job.</summary>
+public sealed record JobRequest(
+    string? CompanyName, string? City, string? Neighborhood, string? DatabaseName,
+    int? ExpectedHourUtc, int? ExpectedMinuteUtc, string? AgentIdResponsible = null, int? GraceMinutes = null)
+{
+    public NewJob ToNewJob() => new(CompanyName, City, Neighborhood, DatabaseName, ExpectedHourUtc, ExpectedMinuteUtc, AgentIdResponsible, GraceMinutes);
+}

@@ -1,0 +1,79 @@
+using BackupMonitor.Domain;
+using BackupMonitor.Persistence;
+using BackupMonitor.Scanning;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace BackupMonitor.Api;
+
+/// <summary>
+/// `GET /metrics` (prometheus-net). Counts of jobs, entries, notices and recorded scans are read from the database
+/// at each scrape, so they include scans run by the CLI and survive restarts; the scan-duration histogram and
+/// failed-scan counter are observed in this process.
+/// </summary>
+public sealed class ServeMetrics
+{
+    private readonly IServiceScopeFactory scopes;
+    private readonly ILogger<ServeMetrics> logger;
+    private readonly Gauge jobs;
+    private readonly Gauge entries;
+    private readonly Gauge notices;
+    private readonly Gauge lastScan;
+    private readonly Counter scans;
+    private readonly Counter bytesVerified;
+    private readonly Counter failedScans;
+    private readonly Histogram duration;
+
+    public ServeMetrics(IServiceScopeFactory scopes, ILogger<ServeMetrics> logger)
+    {
+        this.scopes = scopes;
+        this.logger = logger;
+        var metrics = Metrics.WithCustomRegistry(Registry);
+        jobs = metrics.CreateGauge("backupmonitor_jobs", "Active expected backup jobs by current status.", "status");
+        entries = metrics.CreateGauge("backupmonitor_entries", "Backup entries (history) by status.", "status");
+        notices = metrics.CreateGauge("backupmonitor_notifications", "Notices in the outbox by state.", "state");
+        lastScan = metrics.CreateGauge("backupmonitor_last_scan_timestamp_seconds", "When the last recorded scan finished (Unix seconds).");
+        scans = metrics.CreateCounter("backupmonitor_scans_total", "Scans recorded in the database.");
+        bytesVerified = metrics.CreateCounter("backupmonitor_bytes_verified_total", "Bytes of staged backups hashed by recorded scans.");
+        failedScans = metrics.CreateCounter("backupmonitor_scan_failures_total", "Scans started by this process that ended with an error.");
+        duration = metrics.CreateHistogram("backupmonitor_scan_duration_seconds", "Duration of the scans run by this process.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 14) });
+        Registry.AddBeforeCollectCallback(RefreshAsync);
+    }
+
+    /// <summary>Per host, not prometheus-net's static default registry: several hosts (tests) never mix their metrics.</summary>
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
+
+    public void ObserveScan(ScanSummary summary) => duration.Observe(summary.DurationMs / 1000.0);
+
+    public void ObserveFailedScan() => failedScans.Inc();
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>();
+            var jobCounts = await db.Jobs.Where(j => j.IsActive).GroupBy(j => j.CurrentStatus)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+            foreach (var status in StatusNames.AllJobStatuses) jobs.WithLabels(status.ToWire()).Set(jobCounts.GetValueOrDefault(status));
+            var entryCounts = await db.Entries.GroupBy(e => e.Status)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+            foreach (var status in StatusNames.AllEntryStatuses) entries.WithLabels(status.ToWire()).Set(entryCounts.GetValueOrDefault(status));
+            var noticeCounts = await db.Notices.GroupBy(n => n.State)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+            foreach (var state in Enum.GetValues<NoticeState>()) notices.WithLabels(ApiNoticeView.Wire(state)).Set(noticeCounts.GetValueOrDefault(state));
+            scans.IncTo(await db.ScanRuns.CountAsync(cancellationToken));
+            bytesVerified.IncTo(await db.ScanRuns.SumAsync(r => r.BytesVerified, cancellationToken));
+            if (await db.ScanRuns.MaxAsync(r => (DateTime?)r.FinishedAtUtc, cancellationToken) is { } last)
+                lastScan.Set(new DateTimeOffset(last, TimeSpan.Zero).ToUnixTimeMilliseconds() / 1000.0);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A scrape still answers (with the last known values); /health reports the database itself.
+            logger.LogWarning("Metrics could not be read from the database: {Error}", e.GetBaseException().Message);
+        }
+    }
+}

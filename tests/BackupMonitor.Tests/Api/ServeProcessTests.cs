@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace BackupMonitor.Tests.Api;
+
+/// <summary>`backupmonitor serve` as operators run it: a real process on a loopback port, stopped with SIGTERM.</summary>
+public sealed class ServeProcessTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Serve_process_answers_over_a_real_socket_and_exits_0_on_sigterm()
+    {
+        var root = ApiTestHost.NewRoot();
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { ServerDll(), "serve", "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in ApiTestHost.DefaultSettings(root)) start.Environment[key] = value;
+        start.Environment["SCAN_INTERVAL_SECONDS"] = "3600";
+        var log = new StringBuilder();
+        using var server = Process.Start(start)!;
+        server.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        server.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        server.BeginErrorReadLine();
+        server.BeginOutputReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await WaitUntilHealthyAsync(http, server, log);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiTestHost.FullKey);
+
+            var created = await http.PostAsJsonAsync("/api/jobs", ApiTestHost.JobBody());
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var job = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+            ApiTestHost.StageSuccessfulBackup(root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-2));
+
+            // The scan serve runs at start may still be going: 409 says to try again.
+            var summary = await ScanAsync(http);
+            Assert.Equal(1, (int)summary["by_status"]!["success"]!);
+            var entries = JsonNode.Parse(await http.GetStringAsync($"/api/jobs/{job["id"]}/entries"))!.AsArray();
+            Assert.Equal("success", (string?)Assert.Single(entries)!["status"]);
+            Assert.Contains("backupmonitor_scans_total", await http.GetStringAsync("/metrics"));
+
+            using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString()])) await kill.WaitForExitAsync();
+            using var exited = new CancellationTokenSource(Deadline);
+            await server.WaitForExitAsync(exited.Token);
+            server.WaitForExit(); // drains the output readers
+            Assert.True(server.ExitCode == 0, $"exit code {server.ExitCode}; log:\n{log}");
+            var text = log.ToString();
+            Assert.Contains("Application is shutting down", text);
+            Assert.DoesNotContain(ApiTestHost.FullKey, text);
+            Assert.DoesNotContain(ApiTestHost.ReadKey, text);
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<JsonNode> ScanAsync(HttpClient http)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            var response = await http.PostAsync("/api/scans", null);
+            if (response.StatusCode != HttpStatusCode.Conflict)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            }
+            Assert.True(DateTime.UtcNow < until, "a scan was still running at the deadline");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitUntilHealthyAsync(HttpClient http, Process server, StringBuilder log)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            Assert.False(server.HasExited, $"serve exited early:\n{log}");
+            Assert.True(DateTime.UtcNow < until, $"serve not healthy before the deadline:\n{log}");
+            try
+            {
+                if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The program as built next to its project (same configuration as these tests).</summary>
+    private static string ServerDll()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0/
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var dll = Path.Combine(folder.FullName, "src", "BackupMonitor", "bin", configuration, "net10.0", "backupmonitor.dll");
+            if (File.Exists(dll)) return dll;
+        }
+        throw new FileNotFoundException("backupmonitor.dll not found above " + AppContext.BaseDirectory);
+    }
+}
