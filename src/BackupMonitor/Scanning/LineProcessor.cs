@@ -19,6 +19,9 @@ public sealed class LineProcessor(
     EntryRecorder recorder,
     ILogger<LineProcessor> logger)
 {
+    /// <summary>Test seam: runs with the staged path just before it is hashed (a file may vanish right there).</summary>
+    internal Action<string>? BeforeHashing { get; set; }
+
     /// <summary>Returns the recorded entry, or null when this line was already recorded by an earlier scan.</summary>
     public async Task<BackupEntry?> ProcessAsync(ExpectedBackupJob job, ReportLine line, ScanSummary summary, CancellationToken cancellationToken)
     {
@@ -80,6 +83,7 @@ public sealed class LineProcessor(
         if (line.Status != AgentLineStatus.Success) return new StagedFile.Present(new FileHasher.Digest("", info.Length));
         try
         {
+            BeforeHashing?.Invoke(staged);
             return new StagedFile.Present(await FileHasher.HashAsync(staged, cancellationToken));
         }
         catch (FileNotFoundException)
