@@ -137,6 +137,11 @@ public sealed class LineProcessor(
     {
         try
         {
+            if (await EarlierCopyAsync(relative, entry.ServerCalculatedStagedHash, cancellationToken) is { } copied)
+            {
+                entry.ValidatedPath = copied;
+                return staged;
+            }
             var target = StorageLayout.FreeRelativePath(layout.Areas.Validated, relative);
             var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Validated, target), entry.ServerCalculatedStagedHash, cancellationToken);
             entry.ValidatedPath = target;
@@ -149,6 +154,23 @@ public sealed class LineProcessor(
             entry.ErrorMessage = EntryDecision.PromotionFailed(e.Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// After a crash between a cross-filesystem copy and its commit, the staged file is still there and its
+    /// verified copy sits in validated/, unreferenced: reuse that copy rather than making a `-1` duplicate.
+    /// </summary>
+    private async Task<string?> EarlierCopyAsync(string relative, string? sha256, CancellationToken cancellationToken)
+    {
+        if (sha256 is null) return null;
+        foreach (var candidate in await UnreferencedCandidatesAsync(layout.Areas.Validated, relative, quarantine: false, cancellationToken))
+        {
+            var digest = await FileHasher.HashAsync(StorageLayout.Absolute(layout.Areas.Validated, candidate), cancellationToken);
+            if (digest.Sha256 != sha256) continue;
+            logger.LogInformation("Recognized validated/{Path}, copied by an interrupted scan; the staged copy will be removed", candidate);
+            return candidate;
+        }
+        return null;
     }
 
     private async Task<string?> QuarantineAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, CancellationToken cancellationToken)
