@@ -40,7 +40,9 @@ public static partial class CliApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Err }, cancellationToken);
+            // Failures are reported below as one line; System.CommandLine's own handler would print a stack trace.
+            var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false };
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (Exception e) when (Describe(e) is { } message)
         {
