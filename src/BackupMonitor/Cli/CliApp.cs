@@ -49,6 +49,12 @@ public static partial class CliApp
             await context.Err.WriteLineAsync($"error: {message}");
             return Failed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not an operator's mistake: keep the whole exception for the report.
+            await context.Err.WriteLineAsync($"error: unexpected failure: {e}");
+            return Failed;
+        }
     }
 
     private static string? Describe(Exception e) => e switch
