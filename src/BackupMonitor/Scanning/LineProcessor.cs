@@ -137,7 +137,7 @@ public sealed class LineProcessor(
     {
         try
         {
-            if (await EarlierCopyAsync(relative, entry.ServerCalculatedStagedHash, cancellationToken) is { } copied)
+            if (await EarlierCopyAsync(layout.Areas.Validated, relative, staged, entry.ServerCalculatedStagedHash, quarantine: false, cancellationToken) is { } copied)
             {
                 entry.ValidatedPath = copied;
                 return staged;
@@ -158,16 +158,18 @@ public sealed class LineProcessor(
 
     /// <summary>
     /// After a crash between a cross-filesystem copy and its commit, the staged file is still there and its
-    /// verified copy sits in validated/, unreferenced: reuse that copy rather than making a `-1` duplicate.
+    /// copy sits in <paramref name="area"/>, unreferenced: reuse that copy rather than making a `-1` duplicate.
     /// </summary>
-    private async Task<string?> EarlierCopyAsync(string relative, string? sha256, CancellationToken cancellationToken)
+    private async Task<string?> EarlierCopyAsync(string area, string relative, string staged, string? stagedSha256, bool quarantine, CancellationToken cancellationToken)
     {
-        if (sha256 is null) return null;
-        foreach (var candidate in await UnreferencedCandidatesAsync(layout.Areas.Validated, relative, quarantine: false, cancellationToken))
+        var candidates = await UnreferencedCandidatesAsync(area, relative, quarantine, cancellationToken);
+        if (candidates.Count == 0) return null;
+        stagedSha256 ??= (await FileHasher.HashAsync(staged, cancellationToken)).Sha256;
+        foreach (var candidate in candidates)
         {
-            var digest = await FileHasher.HashAsync(StorageLayout.Absolute(layout.Areas.Validated, candidate), cancellationToken);
-            if (digest.Sha256 != sha256) continue;
-            logger.LogInformation("Recognized validated/{Path}, copied by an interrupted scan; the staged copy will be removed", candidate);
+            var digest = await FileHasher.HashAsync(StorageLayout.Absolute(area, candidate), cancellationToken);
+            if (digest.Sha256 != stagedSha256) continue;
+            logger.LogInformation("Recognized {Area}/{Path}, copied by an interrupted scan; the staged copy will be removed", Path.GetFileName(area), candidate);
             return candidate;
         }
         return null;
@@ -177,6 +179,11 @@ public sealed class LineProcessor(
     {
         try
         {
+            if (await EarlierCopyAsync(layout.Areas.Quarantine, relative, staged, entry.ServerCalculatedStagedHash, quarantine: true, cancellationToken) is { } copied)
+            {
+                entry.QuarantinePath = copied;
+                return staged;
+            }
             var target = StorageLayout.FreeRelativePath(layout.Areas.Quarantine, relative);
             var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Quarantine, target), null, cancellationToken);
             entry.QuarantinePath = target;

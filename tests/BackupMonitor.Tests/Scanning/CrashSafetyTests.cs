@@ -154,4 +154,33 @@ public class CrashSafetyTests
         Assert.Equal([ValidatedRelative], TestSite.FilesUnder(site.Quarantine));
         Assert.Empty(TestSite.FilesUnder(site.Validated));
     }
+
+    [Theory]
+    [InlineData(BackupEntryStatus.HashMismatch)]
+    [InlineData(BackupEntryStatus.Failed)]
+    public async Task Across_filesystems_a_scan_killed_before_a_quarantine_commit_makes_no_second_quarantined_copy(BackupEntryStatus status)
+    {
+        await using var site = await TestSite.CreateAsync();
+        await site.AddJobAsync(Agent, "sales");
+        site.WriteBackup(Agent, "sales.sql.gz", "corrupted");
+        site.WriteReport(Agent, status == BackupEntryStatus.Failed
+            ? ReportJson.Failed("sales", Operation, "dump aborted", "sales.sql.gz")
+            : ReportJson.Success("sales", Operation, "sales.sql.gz", new string('a', 64), 9));
+        FileMover.ForceCopy = true;
+        try
+        {
+            await Assert.ThrowsAsync<SimulatedCrash>(() => site.ScanAsync(CrashBeforeCommit));
+            await site.ScanAsync();
+        }
+        finally
+        {
+            FileMover.ForceCopy = false;
+        }
+
+        var entry = Assert.Single(await site.EntriesAsync());
+        Assert.Equal(status, entry.Status);
+        Assert.Equal(ValidatedRelative, entry.QuarantinePath);
+        Assert.Equal([ValidatedRelative], TestSite.FilesUnder(site.Quarantine));
+        Assert.Empty(TestSite.FilesUnder(site.Staging));
+    }
 }
