@@ -150,4 +150,36 @@ public class InvalidReportTests
         Assert.Contains(site.Logs.Messages, m => m.Message.Contains("Unmatched line") && m.Message.Contains("'unknown_db'"));
         Assert.Contains($"{Good}/20261123/STATUS.json", TestSite.FilesUnder(site.Archive));
     }
+
+    [Fact]
+    public async Task A_second_invalid_report_with_the_same_name_is_quarantined_beside_the_first()
+    {
+        await using var site = await TestSite.CreateAsync();
+        site.WriteReport(Bad, "first broken");
+        await site.ScanAsync();
+        site.WriteReport(Bad, "second broken");
+
+        await site.ScanAsync();
+
+        Assert.Equal(
+            [$"{Bad}/reports/STATUS-1.json", $"{Bad}/reports/STATUS-1.json.error.txt", $"{Bad}/reports/STATUS.json", $"{Bad}/reports/STATUS.json.error.txt"],
+            TestSite.FilesUnder(site.Quarantine));
+        Assert.Equal("first broken", File.ReadAllText(Path.Combine(site.Quarantine, Bad, "reports", "STATUS.json")));
+        Assert.Equal("second broken", File.ReadAllText(Path.Combine(site.Quarantine, Bad, "reports", "STATUS-1.json")));
+    }
+
+    [Fact]
+    public async Task A_second_valid_report_with_the_same_name_on_the_same_day_is_archived_beside_the_first()
+    {
+        await using var site = await TestSite.CreateAsync();
+        var job = await site.AddJobAsync(Good, "sales");
+        site.WriteReport(Good, ReportJson.Failed("sales", site.Now.AddMinutes(-30), "first try"));
+        await site.ScanAsync();
+        site.WriteReport(Good, ReportJson.Failed("sales", site.Now.AddMinutes(-10), "second try"));
+
+        await site.ScanAsync();
+
+        Assert.Equal([$"{Good}/20261123/STATUS-1.json", $"{Good}/20261123/STATUS.json"], TestSite.FilesUnder(site.Archive));
+        Assert.Equal(["first try", "second try"], (await site.EntriesAsync(job.Id)).Select(e => e.ErrorMessage));
+    }
 }
