@@ -1,1 +1,2 @@
 global using BackupMonitor.Domain;
+global using BackupMonitor.Tests.Support;

@@ -40,6 +40,7 @@ public static partial class CliApp
 
         try
         {
+            // Failures are reported below as one line; System.CommandLine's own handler would print a stack trace.
             var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Err, EnableDefaultExceptionHandler = false };
             // `serve` handles SIGTERM itself (the web host waits for the scan in progress); System.CommandLine's
             // handler would end the process 2 s after the signal, in the middle of that scan, with exit code 143.
@@ -53,7 +54,7 @@ public static partial class CliApp
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Our own handler instead of System.CommandLine's, so that the known failures above print one plain line.
+            // A bug, not an operator's mistake: keep the whole exception for the report.
             await context.Err.WriteLineAsync($"error: unexpected failure: {e}");
             return Failed;
         }

@@ -16,6 +16,9 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
     /// <summary>Test seam: runs after files were moved and before the entry commits (a crash here must lose nothing).</summary>
     internal Action<BackupEntry>? BeforeCommit { get; set; }
 
+    /// <summary>Test seam: runs right after the entry commits, before the caller removes a copied staged file.</summary>
+    internal Action<BackupEntry>? AfterCommit { get; set; }
+
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var latest = await db.Entries
@@ -61,6 +64,7 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
         }
         if (isNewest) latestEffective[job.Id] = effective;
         DiscardPendingChanges(keep: job);
+        AfterCommit?.Invoke(entry);
     }
 
     /// <summary>Forget saved entries and notices so a long scan's memory stays flat.</summary>

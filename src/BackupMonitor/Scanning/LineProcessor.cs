@@ -19,6 +19,9 @@ public sealed class LineProcessor(
     EntryRecorder recorder,
     ILogger<LineProcessor> logger)
 {
+    /// <summary>Test seam: runs with the staged path just before it is hashed (a file may vanish right there).</summary>
+    internal Action<string>? BeforeHashing { get; set; }
+
     /// <summary>Returns the recorded entry, or null when this line was already recorded by an earlier scan.</summary>
     public async Task<BackupEntry?> ProcessAsync(ExpectedBackupJob job, ReportLine line, ScanSummary summary, CancellationToken cancellationToken)
     {
@@ -80,6 +83,7 @@ public sealed class LineProcessor(
         if (line.Status != AgentLineStatus.Success) return new StagedFile.Present(new FileHasher.Digest("", info.Length));
         try
         {
+            BeforeHashing?.Invoke(staged);
             return new StagedFile.Present(await FileHasher.HashAsync(staged, cancellationToken));
         }
         catch (FileNotFoundException)
@@ -133,6 +137,11 @@ public sealed class LineProcessor(
     {
         try
         {
+            if (await EarlierCopyAsync(layout.Areas.Validated, relative, staged, entry.ServerCalculatedStagedHash, quarantine: false, cancellationToken) is { } copied)
+            {
+                entry.ValidatedPath = copied;
+                return staged;
+            }
             var target = StorageLayout.FreeRelativePath(layout.Areas.Validated, relative);
             var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Validated, target), entry.ServerCalculatedStagedHash, cancellationToken);
             entry.ValidatedPath = target;
@@ -147,10 +156,34 @@ public sealed class LineProcessor(
         }
     }
 
+    /// <summary>
+    /// After a crash between a cross-filesystem copy and its commit, the staged file is still there and its
+    /// copy sits in <paramref name="area"/>, unreferenced: reuse that copy rather than making a `-1` duplicate.
+    /// </summary>
+    private async Task<string?> EarlierCopyAsync(string area, string relative, string staged, string? stagedSha256, bool quarantine, CancellationToken cancellationToken)
+    {
+        var candidates = await UnreferencedCandidatesAsync(area, relative, quarantine, cancellationToken);
+        if (candidates.Count == 0) return null;
+        stagedSha256 ??= (await FileHasher.HashAsync(staged, cancellationToken)).Sha256;
+        foreach (var candidate in candidates)
+        {
+            var digest = await FileHasher.HashAsync(StorageLayout.Absolute(area, candidate), cancellationToken);
+            if (digest.Sha256 != stagedSha256) continue;
+            logger.LogInformation("Recognized {Area}/{Path}, copied by an interrupted scan; the staged copy will be removed", Path.GetFileName(area), candidate);
+            return candidate;
+        }
+        return null;
+    }
+
     private async Task<string?> QuarantineAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, CancellationToken cancellationToken)
     {
         try
         {
+            if (await EarlierCopyAsync(layout.Areas.Quarantine, relative, staged, entry.ServerCalculatedStagedHash, quarantine: true, cancellationToken) is { } copied)
+            {
+                entry.QuarantinePath = copied;
+                return staged;
+            }
             var target = StorageLayout.FreeRelativePath(layout.Areas.Quarantine, relative);
             var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Quarantine, target), null, cancellationToken);
             entry.QuarantinePath = target;

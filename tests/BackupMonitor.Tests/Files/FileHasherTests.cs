@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using BackupMonitor.Files;
+
+namespace BackupMonitor.Tests.Files;
+
+/// <summary>Hashing streams through a fixed buffer; the result must equal a one-shot SHA-256 of the whole file.</summary>
+public class FileHasherTests
+{
+    [Fact]
+    public async Task Hashing_a_file_larger_than_the_buffer_gives_its_sha256_and_size()
+    {
+        var folder = TestSite.NewTempFolder();
+        try
+        {
+            var content = new byte[FileHasher.BufferSize * 3 + 12_345];
+            new Random(42).NextBytes(content);
+            var path = Path.Combine(folder, "big.bin");
+            await File.WriteAllBytesAsync(path, content);
+
+            var digest = await FileHasher.HashAsync(path);
+
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), digest.Sha256);
+            Assert.Equal(content.Length, digest.Size);
+        }
+        finally
+        {
+            TestSite.DeleteFolder(folder);
+        }
+    }
+
+    [Fact]
+    public async Task Hashing_an_empty_file_gives_the_sha256_of_nothing()
+    {
+        var digest = await FileHasher.HashAsync(new MemoryStream());
+
+        Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", digest.Sha256);
+        Assert.Equal(0, digest.Size);
+    }
+}
