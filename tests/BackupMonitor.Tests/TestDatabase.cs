@@ -19,7 +19,7 @@ public static class TestDatabase
     public static Dictionary<string, string?> Settings(string root)
     {
         if (!IsPostgres)
-            return new() { ["DATABASE_PROVIDER"] = "sqlite", ["DATABASE_CONNECTION_STRING"] = $"Data Source={Path.Combine(root, "backupmonitor.db")}" };
+            return new() { ["DATABASE_PROVIDER"] = "sqlite", ["DATABASE_CONNECTION_STRING"] = $"Data Source={Path.Combine(root, "backupmonitor.db")};Pooling=False" };
 
         var server = PostgresTestDatabase.ServerConnectionString;
         var name = $"bm_suite_{Guid.NewGuid():N}";

@@ -6,7 +6,7 @@ namespace BackupMonitor.Persistence;
 
 /// <summary>Stores DateTime as UTC and reads it back with Kind = Utc (SQLite and PostgreSQL alike).</summary>
 internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => Domain.Timestamps.Normalize(v),
     v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
 /// <summary>Stores an enum as its lowercase snake-case name, the same text users see on the wire.</summary>

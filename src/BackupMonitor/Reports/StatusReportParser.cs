@@ -195,7 +195,7 @@ public static partial class StatusReportParser
     {
         if (IsoTimestampPattern().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            return parsed.UtcDateTime;
+            return Timestamps.Normalize(parsed.UtcDateTime);
         problems.Add($"{path}: must be an ISO 8601 timestamp with Z or an offset (2026-11-23T02:10:00Z), got '{Shorten(text)}'");
         return null;
     }

@@ -2,5 +2,6 @@ namespace BackupMonitor.Scanning;
 
 internal static class TimeProviderExtensions
 {
-    public static DateTime UtcNow(this TimeProvider time) => time.GetUtcNow().UtcDateTime;
+    /// <summary>Now, UTC, to whole microseconds (see <see cref="Domain.Timestamps"/>).</summary>
+    public static DateTime UtcNow(this TimeProvider time) => Domain.Timestamps.Normalize(time.GetUtcNow().UtcDateTime);
 }

@@ -9,7 +9,7 @@ public sealed class ApiHealthAndMetricsTests
     {
         var unusable = Directory.CreateTempSubdirectory("bm-api-notadb-").FullName; // a folder is no SQLite file
         await using var host = await ApiTestHost.StartAsync(
-            changeSettings: s => s["DATABASE_CONNECTION_STRING"] = $"Data Source={unusable}", prepare: false);
+            changeSettings: s => { s["DATABASE_PROVIDER"] = "sqlite"; s["DATABASE_CONNECTION_STRING"] = $"Data Source={unusable}"; }, prepare: false);
         var response = await host.Anonymous.GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         using var problem = await ApiTestHost.ProblemAsync(response);
@@ -22,7 +22,7 @@ public sealed class ApiHealthAndMetricsTests
     {
         var empty = Path.Combine(ApiTestHost.NewRoot(), "empty.db");
         await using var host = await ApiTestHost.StartAsync(
-            changeSettings: s => s["DATABASE_CONNECTION_STRING"] = $"Data Source={empty}", prepare: false);
+            changeSettings: s => { s["DATABASE_PROVIDER"] = "sqlite"; s["DATABASE_CONNECTION_STRING"] = $"Data Source={empty}"; }, prepare: false);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Anonymous.GetAsync("/health")).StatusCode);
     }
 

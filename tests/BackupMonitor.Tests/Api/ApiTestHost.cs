@@ -38,13 +38,15 @@ public sealed class ApiTestHost : IAsyncDisposable
     public HttpClient Full { get; private set; } = null!;
     public HttpClient Read { get; private set; } = null!;
 
-    public static Dictionary<string, string?> DefaultSettings(string root) => new()
+    public static Dictionary<string, string?> DefaultSettings(string root)
     {
-        ["BACKUP_ROOT"] = root,
-        ["SCAN_MIN_FILE_AGE_SECONDS"] = "0",
-        ["API_KEYS"] = FullKey,
-        ["API_READ_KEYS"] = ReadKey,
-    };
+        var settings = TestDatabase.Settings(root);
+        settings["BACKUP_ROOT"] = root;
+        settings["SCAN_MIN_FILE_AGE_SECONDS"] = "0";
+        settings["API_KEYS"] = FullKey;
+        settings["API_READ_KEYS"] = ReadKey;
+        return settings;
+    }
 
     public static string NewRoot() => Directory.CreateTempSubdirectory("bm-api-").FullName;
 

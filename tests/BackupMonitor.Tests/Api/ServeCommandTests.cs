@@ -10,6 +10,7 @@ public sealed class ServeCommandTests
     {
         var root = ApiTestHost.NewRoot();
         var settings = ApiTestHost.DefaultSettings(root);
+        settings["DATABASE_PROVIDER"] = "sqlite";
         settings["DATABASE_CONNECTION_STRING"] = $"Data Source={root}"; // a folder, not a database file
         var error = new StringWriter();
         var code = await CliApp.RunAsync(["serve", "--urls", "http://127.0.0.1:0"], new CliContext(new StringWriter(), error, settings, TimeProvider.System));

@@ -43,6 +43,9 @@ public class SettingsAndUsageTests
     public async Task A_setting_given_as_argument_overrides_the_environment()
     {
         using var cli = new CliHarness();
+        // The database follows BACKUP_ROOT only when no connection string is given: this test is about that.
+        cli.Environment["DATABASE_PROVIDER"] = "sqlite";
+        cli.Environment.Remove("DATABASE_CONNECTION_STRING");
         var fromArgument = Path.Combine(cli.Root, "other");
 
         await cli.OkAsync("jobs", "add", "--company", "A", "--city", "B", "--neighborhood", "C", "--database", "d",

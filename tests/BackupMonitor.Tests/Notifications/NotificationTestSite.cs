@@ -24,11 +24,9 @@ public sealed class NotificationTestSite : IDisposable
         Folder = Directory.CreateTempSubdirectory("bm-notify-").FullName;
         var now = DateTime.UtcNow;
         Time = new FakeTimeProvider(new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero));
-        Environment = new Dictionary<string, string?>
-        {
-            ["BACKUP_ROOT"] = Path.Combine(Folder, "data"),
-            ["SCAN_MIN_FILE_AGE_SECONDS"] = "0",
-        };
+        Environment = TestDatabase.Settings(Path.Combine(Folder, "data"));
+        Environment["BACKUP_ROOT"] = Path.Combine(Folder, "data");
+        Environment["SCAN_MIN_FILE_AGE_SECONDS"] = "0";
         foreach (var (key, value) in emailSettings ?? new Dictionary<string, string?>()) Environment[key] = value;
     }
 

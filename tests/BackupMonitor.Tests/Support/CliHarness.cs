@@ -13,11 +13,9 @@ public sealed class CliHarness : IDisposable
 
     public CliHarness()
     {
-        Environment = new()
-        {
-            ["BACKUP_ROOT"] = Path.Combine(Root, "data"),
-            ["SCAN_MIN_FILE_AGE_SECONDS"] = "0",
-        };
+        Environment = TestDatabase.Settings(Path.Combine(Root, "data"));
+        Environment["BACKUP_ROOT"] = Path.Combine(Root, "data");
+        Environment["SCAN_MIN_FILE_AGE_SECONDS"] = "0";
     }
 
     public string DataRoot => Path.Combine(Root, "data");

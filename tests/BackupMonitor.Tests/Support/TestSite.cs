@@ -42,12 +42,9 @@ public sealed class TestSite : IAsyncDisposable
     public static async Task<TestSite> CreateAsync(Dictionary<string, string?>? settings = null, DateTime? now = null)
     {
         var root = NewTempFolder();
-        var values = new Dictionary<string, string?>
-        {
-            ["BACKUP_ROOT"] = root,
-            ["DATABASE_CONNECTION_STRING"] = $"Data Source={Path.Combine(root, "backupmonitor.db")};Pooling=False",
-            ["SCAN_MIN_FILE_AGE_SECONDS"] = "0",
-        };
+        var values = TestDatabase.Settings(root);
+        values["BACKUP_ROOT"] = root;
+        values["SCAN_MIN_FILE_AGE_SECONDS"] = "0";
         foreach (var (key, value) in settings ?? []) values[key] = value;
         var parsed = Settings.From(Settings.BuildConfiguration(values, environment: new Dictionary<string, string?>()));
         parsed.Storage.EnsureStorageAreas();
