@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BackupMonitor.Tests.Notifications;
 
 namespace BackupMonitor.Tests.Scale;
 
@@ -27,7 +28,9 @@ public sealed class ConcurrentScanTests
     {
         using var tree = new StagingTree(Agents, fileBytes: 64 * 1024);
         await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var smtp = await SmtpTestServer.StartAsync();
         var environment = Environment(tree, database.ConnectionString);
+        foreach (var (key, value) in smtp.Settings()) environment[key] = value!;
         Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, "jobs", "import", tree.JobsCsv)).ExitCode);
 
         using var first = BackupMonitorProcess.Start(environment, "scan", "--format", "json");
@@ -47,6 +50,14 @@ public sealed class ConcurrentScanTests
         Assert.Equal(tree.Corrupted, tree.FilesUnder("quarantine"));
         Assert.Equal(Agents, tree.FilesUnder("archive"));
         Assert.Equal(0, tree.FilesUnder("staging"));
+
+        // Every alert (one per hash mismatch) reached the real SMTP server exactly once, from one process or the other.
+        Assert.Equal(tree.Corrupted, await database.ScalarAsync("SELECT count(*) FROM notices WHERE state = 'sent'"));
+        Assert.Equal(0, await database.ScalarAsync("SELECT count(*) FROM notices WHERE state <> 'sent'"));
+        var subjects = smtp.Received().Select(m => m.Message.Subject).ToList();
+        Assert.Equal(tree.Corrupted, subjects.Count);
+        Assert.All(subjects, s => Assert.Equal("ALERTE SAUVEGARDE - db - HASH MISMATCH", s));
+        Assert.Equal(tree.Corrupted, smtp.Received().Select(m => m.Message.TextBody!.Split('\n').First(l => l.Contains("Agent Responsable"))).Distinct().Count());
     }
 
     [Fact]
