@@ -42,7 +42,8 @@ public sealed class SmtpMailTransportTests
         // MailKit may try several mechanisms, each refused; then it must still QUIT and close.
         var events = await server.EventsAfterCloseAsync();
         Assert.DoesNotContain("auth ok", events);
-        Assert.Equal(["auth refused", "quit", "closed"], events.Where(e => e != "auth refused" || e == events[^3]).TakeLast(3));
+        Assert.Contains("auth refused", events);
+        Assert.Equal(["auth refused", "quit", "closed"], events.TakeLast(3));
     }
 
     [Fact]

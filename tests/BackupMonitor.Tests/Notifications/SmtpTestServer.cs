@@ -103,11 +103,20 @@ public sealed class SmtpTestServer : IAsyncDisposable
 
     public IReadOnlyList<string> Events() => File.Exists(EventsFile) ? File.ReadAllLines(EventsFile) : [];
 
-    /// <summary>The server logs a closed connection after the client has already returned: wait for it (bounded).</summary>
+    /// <summary>
+    /// The server logs a closed connection after the client has already returned (and the readiness probe left
+    /// a "closed" of its own): wait, bounded, until the last QUIT is followed by its "closed".
+    /// </summary>
     public async Task<IReadOnlyList<string>> EventsAfterCloseAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!Events().Contains("closed") && DateTime.UtcNow < deadline) await Task.Delay(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            var events = Events().ToList();
+            var quit = events.LastIndexOf("quit");
+            if (quit >= 0 && events.LastIndexOf("closed") > quit) return events;
+            await Task.Delay(20);
+        }
         return Events();
     }
 
