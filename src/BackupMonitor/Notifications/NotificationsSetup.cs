@@ -14,8 +14,8 @@ public static class NotificationsSetup
     {
         services.TryAddSingleton<EmailSwitch>();
         services.TryAddSingleton<NoticeComposer>();
-        services.TryAddSingleton<IMailTransport>(_ => options.PickupDirectory is { } pickup
-            ? new PickupDirectoryTransport(pickup)
+        services.TryAddSingleton<IMailTransport>(provider => options.PickupDirectory is { } pickup
+            ? new PickupDirectoryTransport(pickup, provider.GetRequiredService<TimeProvider>())
             : new SmtpMailTransport(options));
         services.TryAddScoped<IEntryNotifier, OutboxNotifier>();
         services.TryAddScoped<INoticeDelivery, OutboxDelivery>();

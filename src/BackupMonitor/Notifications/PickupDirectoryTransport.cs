@@ -3,7 +3,7 @@ using MimeKit;
 namespace BackupMonitor.Notifications;
 
 /// <summary>EMAIL_PICKUP_DIRECTORY: each message becomes an `.eml` file there instead of going through SMTP.</summary>
-public sealed class PickupDirectoryTransport(string directory) : IMailTransport
+public sealed class PickupDirectoryTransport(string directory, TimeProvider time) : IMailTransport
 {
     public string Describe() => $"pickup folder {directory}";
 
@@ -12,7 +12,7 @@ public sealed class PickupDirectoryTransport(string directory) : IMailTransport
         try
         {
             Directory.CreateDirectory(directory);
-            var name = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..33];
+            var name = $"{time.GetUtcNow().UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..33];
             var temporary = Path.Combine(directory, name + ".eml.tmp");
             await message.WriteToAsync(temporary, cancellationToken);
             // Written under another name first, so a reader never sees half a message.
