@@ -7,6 +7,9 @@ namespace BackupMonitor.Dashboard;
 /// <summary>What every dashboard page shares: its texts and the answer to an action a read-only key may not take.</summary>
 public abstract class DashboardPageModel(DashboardText text) : PageModel
 {
+    /// <summary>The page number's query parameter: not `page`, which Razor Pages keeps for the page's own name.</summary>
+    public const string PageParameter = "p";
+
     public DashboardText T { get; } = text;
 
     /// <summary>403 for a read-only key: the buttons are hidden, and a hand-made POST is refused here too.</summary>

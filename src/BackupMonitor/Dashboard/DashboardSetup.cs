@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using BackupMonitor.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -8,6 +10,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.WebEncoders;
 
 namespace BackupMonitor.Dashboard;
 
@@ -39,6 +42,8 @@ public static class DashboardSetup
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.ConfigureFilter(new DashboardHeaders());
         });
+        // Accented French letters written as they are, not as &#xE9; (markup is still encoded).
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddScoped<JobBoard>();
         services.AddScoped(_ => DashboardText.Current);
         return services;

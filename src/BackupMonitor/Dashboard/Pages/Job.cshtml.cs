@@ -13,7 +13,7 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, DashboardText
     public PageOf<BackupEntry> Entries { get; private set; } = null!;
     [TempData] public string? Flash { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = "page")] int pageNumber, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken)
     {
         if (await board.JobAsync(id, cancellationToken) is not { } row) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
         Row = row;

@@ -12,7 +12,7 @@ public sealed class NotificationsModel(JobBoard board, DashboardText text) : Das
     public NoticeState? WantedState => Enum.GetValues<NoticeState>().Cast<NoticeState?>().FirstOrDefault(s => Wire(s!.Value) == State);
     public PageOf<Notice> Notices { get; private set; } = null!;
 
-    public async Task OnGetAsync([FromQuery(Name = "page")] int pageNumber, CancellationToken cancellationToken) =>
+    public async Task OnGetAsync([FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken) =>
         Notices = await board.NoticesAsync(WantedState, pageNumber, PageSize, cancellationToken);
 
     public static string Wire(NoticeState state) => state.ToString().ToLowerInvariant();
