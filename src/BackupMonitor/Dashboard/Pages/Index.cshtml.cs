@@ -1,5 +1,5 @@
-using BackupMonitor.Domain;
 using BackupMonitor.Api;
+using BackupMonitor.Domain;
 using BackupMonitor.Scanning;
 using Microsoft.AspNetCore.Mvc;
 
