@@ -41,9 +41,14 @@ public sealed class ApiKeys
     }
 
     /// <summary>The access a presented key gives, or null for an unknown key. A key in both lists is full.</summary>
-    public ApiAccess? Check(string presented)
+    public ApiAccess? Check(string presented) => CheckFingerprint(Fingerprint(presented));
+
+    /// <summary>
+    /// The access of the key whose <see cref="Fingerprint"/> this is, or null when no configured key has it: the
+    /// dashboard's session keeps only the fingerprint, so a session ends when its key is removed from the settings.
+    /// </summary>
+    public ApiAccess? CheckFingerprint(byte[] hash)
     {
-        var hash = Hash(presented);
         var isFull = false;
         var isRead = false;
         // No early exit: the time taken does not depend on which key (if any) matched.
@@ -52,5 +57,8 @@ public sealed class ApiKeys
         return isFull ? ApiAccess.Full : isRead ? ApiAccess.Read : null;
     }
 
-    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    /// <summary>SHA-256 of the key: what is kept instead of the key itself.</summary>
+    public static byte[] Fingerprint(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    private static byte[] Hash(string key) => Fingerprint(key);
 }

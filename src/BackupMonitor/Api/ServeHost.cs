@@ -1,9 +1,9 @@
 using BackupMonitor.Cli;
 using BackupMonitor.Configuration;
+using BackupMonitor.Dashboard;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ using Prometheus;
 
 namespace BackupMonitor.Api;
 
-/// <summary>The `serve` web host: the core services, the HTTP API, and the background scans and deliveries.</summary>
+/// <summary>The `serve` web host: the core services, the HTTP API, the dashboard, and the background scans and deliveries.</summary>
 public static class ServeHost
 {
     /// <summary>How long shutdown (SIGTERM) waits for a scan or request in progress. systemd's TimeoutStopSec should exceed it.</summary>
@@ -24,7 +24,8 @@ public static class ServeHost
     public static WebApplication Build(Settings settings, TimeProvider time, IEnumerable<Action<IServiceCollection>> registrations,
         string? urls = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // The application is this assembly (its compiled Razor pages), also when a test runner is the entry assembly.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ServeHost).Assembly.GetName().Name });
         if (!string.IsNullOrWhiteSpace(urls)) builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.Logging.ClearProviders();
         builder.Services.AddStderrLogging(LogLevel.Information);
@@ -32,9 +33,11 @@ public static class ServeHost
         foreach (var register in registrations) register(builder.Services);
         builder.Services.AddBackupMonitorCore(settings, time);
         builder.Services.AddBackupMonitorApi(settings);
+        builder.Services.AddBackupMonitorDashboard(settings);
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapBackupMonitorApi();
+        app.MapBackupMonitorDashboard();
         return app;
     }
 
@@ -56,10 +59,8 @@ public static class ServeHost
 
     public static IServiceCollection AddBackupMonitorApi(this IServiceCollection services, Settings settings)
     {
+        // Data protection (used by the dashboard's cookies) keeps its keys under the data root: see AddBackupMonitorDashboard.
         services.AddApiKeyAuthentication(ApiKeys.From(settings));
-        // Authentication brings data protection; nothing here is protected (no cookies), so keep its keys in memory
-        // rather than write a key ring into the service account's home.
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddProblemDetails();
         services.Configure<JsonOptions>(o =>
         {
@@ -83,6 +84,7 @@ public static class ServeHost
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboardLanguages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous(); // /openapi/v1.json: describes the routes, holds no data

@@ -107,6 +107,18 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         return true;
     }
 
+    /// <summary>
+    /// Makes a deactivated job expected again (the dashboard's "reactivate"). False when no job has this id.
+    /// </summary>
+    public async Task<bool> ReactivateAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null) return false;
+        job.IsActive = true;
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
     public Task<List<BackupEntry>> EntriesAsync(int? jobId, BackupEntryStatus? status, int limit, CancellationToken cancellationToken = default)
     {
         var query = db.Entries.AsNoTracking().AsQueryable();

@@ -1,0 +1,74 @@
+using BackupMonitor.Api;
+using BackupMonitor.Domain;
+using BackupMonitor.Scanning;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BackupMonitor.Dashboard.Pages;
+
+/// <summary>The overview: tiles per status, the last scan, and the jobs table (filters, search and sort in the query string).</summary>
+public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText text) : DashboardPageModel(text)
+{
+    [BindProperty(SupportsGet = true)] public string? Company { get; set; }
+    [BindProperty(SupportsGet = true)] public string? City { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Status { get; set; }
+    [BindProperty(SupportsGet = true, Name = "q")] public string? Search { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Dir { get; set; }
+    [BindProperty(SupportsGet = true)] public bool Inactive { get; set; }
+
+    public OverviewData Data { get; private set; } = null!;
+    public bool ScanRunning => scans.IsRunning;
+    public string? Alert { get; private set; }
+    [TempData] public string? Flash { get; set; }
+
+    public JobQuery Query => new(Company, City, Status, Search, Sort, Dir == "desc", Inactive);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Data = await board.OverviewAsync(Query, cancellationToken);
+
+    public async Task<IActionResult> OnPostScanAsync([FromServices] MeteredScans metered, CancellationToken cancellationToken)
+    {
+        if (!User.CanAct()) return RefuseReadOnly();
+        var summary = await metered.TryRunRequestedAsync();
+        if (summary is null)
+        {
+            // As POST /api/scans: say so at once rather than keep the request open for a scan that may take minutes.
+            Alert = T.ScanAlreadyRunning;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            await OnGetAsync(cancellationToken);
+            return Page();
+        }
+        Flash = $"{T.ScanFinished}: {T.ScanCounts(summary.ReportsRead, summary.ReportsInvalid, summary.EntriesCreated)}.";
+        return RedirectToPage(RouteValues(Query.SortKey, Query.Descending));
+    }
+
+    /// <summary>The current state with another sort: every link keeps the filters.</summary>
+    public Dictionary<string, string> RouteValues(string? sort = null, bool? descending = null, string? status = null)
+    {
+        var values = new Dictionary<string, string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrEmpty(value)) values[key] = value;
+        }
+        Add("company", Company);
+        Add("city", City);
+        Add("status", status ?? Status);
+        Add("q", Search);
+        var key = sort ?? Query.SortKey;
+        if (key != JobQuery.AttentionSort) Add("sort", key);
+        if (descending ?? Query.Descending) Add("dir", "desc");
+        if (Inactive) Add("inactive", "true");
+        return values;
+    }
+
+    public string SortUrl(string key)
+    {
+        var descending = Query.SortKey == key && !Query.Descending;
+        return Url.Page("/Index", RouteValues(key, descending))!;
+    }
+
+    public string? AriaSort(string key) =>
+        Query.SortKey != key ? null : Query.Descending ? "descending" : "ascending";
+
+    public string TileUrl(JobStatus status) =>
+        Url.Page("/Index", new Dictionary<string, string> { ["status"] = status.ToWire() })!;
+}

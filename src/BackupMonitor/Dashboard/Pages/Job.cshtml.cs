@@ -1,0 +1,37 @@
+using BackupMonitor.Domain;
+using BackupMonitor.Jobs;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BackupMonitor.Dashboard.Pages;
+
+/// <summary>One job: its settings, a large history strip, its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
+public sealed class JobModel(JobBoard board, JobRegistry registry, DashboardText text) : DashboardPageModel(text)
+{
+    public const int PageSize = 20;
+
+    public JobRow Row { get; private set; } = null!;
+    public PageOf<BackupEntry> Entries { get; private set; } = null!;
+    [TempData] public string? Flash { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken)
+    {
+        if (await board.JobAsync(id, cancellationToken) is not { } row) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
+        Row = row;
+        Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostDeactivateAsync(int id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, registry.DeactivateAsync, T.Deactivated, cancellationToken);
+
+    public Task<IActionResult> OnPostReactivateAsync(int id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, registry.ReactivateAsync, T.Reactivated, cancellationToken);
+
+    private async Task<IActionResult> ChangeAsync(int id, Func<int, CancellationToken, Task<bool>> change, string done, CancellationToken cancellationToken)
+    {
+        if (!User.CanAct()) return RefuseReadOnly();
+        if (!await change(id, cancellationToken)) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
+        Flash = done;
+        return RedirectToPage(new { id });
+    }
+}

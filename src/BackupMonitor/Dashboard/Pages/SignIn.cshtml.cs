@@ -1,0 +1,31 @@
+using BackupMonitor.Api;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BackupMonitor.Dashboard.Pages;
+
+/// <summary>Asks for an API key once and opens a session cookie; the key itself is never stored in it.</summary>
+public sealed class SignInModel(ApiKeys keys, DashboardText text) : DashboardPageModel(text)
+{
+    [BindProperty] public string? ApiKey { get; set; }
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var key = ApiKey?.Trim() ?? "";
+        if (keys.Check(key) is not { } access)
+        {
+            Error = T.WrongKey;
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+        await HttpContext.SignInAsync(DashboardAuthentication.Scheme, DashboardAuthentication.Principal(access, key),
+            new AuthenticationProperties { IsPersistent = false });
+        return LocalRedirect(DashboardSetup.IsLocal(ReturnUrl) ? ReturnUrl! : "/");
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using BackupMonitor.Tests.Api;
+using BackupMonitor.Tests.Scale;
+using Microsoft.Playwright;
+
+namespace BackupMonitor.Tests.Dashboard;
+
+/// <summary>
+/// For the browser tests: `backupmonitor demo` builds a sample estate, `backupmonitor serve` runs on it as a real process
+/// on a free loopback port, and Debian's Chromium is driven headless by Playwright. No Chromium is a failure, not a skip.
+/// </summary>
+public sealed class DashboardServer : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly StringBuilder log = new();
+    private Process? server;
+    private IPlaywright? playwright;
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("bm-dash-e2e-").FullName;
+    public string BaseUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+    public string Log { get { lock (log) return log.ToString(); } }
+
+    /// <summary>Screenshots go under the test output (and also to BACKUPMONITOR_SCREENSHOTS when CI names a folder to collect).</summary>
+    public static IEnumerable<string> ScreenshotFolders()
+    {
+        yield return Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+        if (Environment.GetEnvironmentVariable("BACKUPMONITOR_SCREENSHOTS") is { Length: > 0 } extra) yield return extra;
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ChromiumPath}: the dashboard's browser tests need it. Install it with `apt-get install -y --no-install-recommends chromium`.");
+
+        var data = Path.Combine(Folder, "data");
+        var environment = new Dictionary<string, string>
+        {
+            ["BACKUP_ROOT"] = data,
+            ["DATABASE_PROVIDER"] = "sqlite",
+            ["DATABASE_CONNECTION_STRING"] = $"Data Source={Path.Combine(data, "backupmonitor.db")}",
+            ["API_KEYS"] = ApiTestHost.FullKey,
+            ["API_READ_KEYS"] = ApiTestHost.ReadKey,
+            ["EMAIL_PICKUP_DIRECTORY"] = Path.Combine(Folder, "mail"),
+            ["EMAIL_SENDER"] = "backupmonitor@demo.invalid",
+            ["ADMIN_EMAIL_RECIPIENT"] = "admin@demo.invalid",
+            ["SCAN_INTERVAL_SECONDS"] = "3600",
+            ["SCAN_MIN_FILE_AGE_SECONDS"] = "0",
+        };
+        var demo = await BackupMonitorProcess.RunAsync(environment, "demo", "--dir", Folder);
+        Assert.True(demo.ExitCode == 0, $"demo failed: {demo.Error}");
+
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        server = BackupMonitorProcess.Start(environment, "serve", "--urls", BaseUrl);
+        server.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        server.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        await WaitUntilHealthyAsync();
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    /// <summary>A fresh browser profile (no cookies) with a signed-in page.</summary>
+    public async Task<IPage> SignedInPageAsync(string key, int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl, Locale = "en-GB", ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        Assert.Contains("/signin?ReturnUrl=", page.Url);
+        await page.GetByLabel("API key", new() { Exact = true }).FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        Assert.True(new Uri(page.Url).AbsolutePath == "/", $"sign-in ended on {page.Url}:\n{await page.ContentAsync()}");
+        return page;
+    }
+
+    public static async Task<IReadOnlyList<string>> ScreenshotAsync(IPage page, string name)
+    {
+        var paths = new List<string>();
+        foreach (var folder in ScreenshotFolders())
+        {
+            Directory.CreateDirectory(folder);
+            var path = Path.Combine(folder, name + ".png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+            paths.Add(path);
+        }
+        return paths;
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            Assert.False(server!.HasExited, $"serve exited early:\n{Log}");
+            Assert.True(DateTime.UtcNow < until, $"serve not healthy before the deadline:\n{Log}");
+            try
+            {
+                if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        playwright?.Dispose();
+        if (server is not null)
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            server.Dispose();
+        }
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
