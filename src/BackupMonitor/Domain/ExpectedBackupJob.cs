@@ -18,4 +18,9 @@ public sealed class ExpectedBackupJob
     public DateTime? LastSuccessfulBackupUtc { get; set; }
     public DateTime? LastFailedBackupUtc { get; set; }
     public DateTime CreatedAtUtc { get; set; }
+    /// <summary>When a deactivated job was last reactivated (null: active since creation). No cycle before it is missing.</summary>
+    public DateTime? ActiveSinceUtc { get; set; }
+
+    /// <summary>Cycles whose deadline falls before this moment are not this job's to miss.</summary>
+    public DateTime WatchedSinceUtc => ActiveSinceUtc ?? CreatedAtUtc;
 }

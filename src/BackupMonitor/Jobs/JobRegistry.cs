@@ -114,6 +114,7 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return false;
+        if (!job.IsActive) job.ActiveSinceUtc = time.UtcNow(); // the days it was off are not missed backups
         job.IsActive = true;
         await db.SaveChangesAsync(cancellationToken);
         return true;

@@ -17,7 +17,7 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
         foreach (var job in jobs)
         {
             var grace = job.GraceMinutes ?? options.MissingGraceMinutes;
-            foreach (var cycle in Cycles.DueCycles(job.ExpectedHourUtc, job.ExpectedMinuteUtc, grace, job.CreatedAtUtc, now))
+            foreach (var cycle in Cycles.DueCycles(job.ExpectedHourUtc, job.ExpectedMinuteUtc, grace, job.WatchedSinceUtc, now))
             {
                 if (covered.Contains((job.Id, cycle))) continue;
                 var entry = new BackupEntry

@@ -45,6 +45,25 @@ public class MissingDetectionTests
     }
 
     [Fact]
+    public async Task A_reactivated_job_is_not_missing_for_the_days_it_was_deactivated_but_is_for_the_next_cycle()
+    {
+        await using var site = await TestSite.CreateAsync(now: Registered);
+        var job = await site.AddJobAsync(Agent, "sales", hour: 2);
+        await site.WithRegistryAsync(r => r.DeactivateAsync(job.Id));
+
+        site.SetNow(At(12, 0, dayOffset: 3)); // three days off, then back
+        await site.WithRegistryAsync(r => r.ReactivateAsync(job.Id));
+        var sameDay = await site.ScanAsync();
+        site.SetNow(At(3, 0, dayOffset: 4)); // the first deadline after the reactivation
+        var nextDay = await site.ScanAsync();
+
+        Assert.Equal(0, sameDay.EntriesCreated);
+        var entry = Assert.Single(await site.EntriesAsync());
+        Assert.Equal(At(2, 0, dayOffset: 4), entry.ExpectedCycleUtc);
+        Assert.Equal(1, nextDay.EntriesCreated);
+    }
+
+    [Fact]
     public async Task Scan_records_a_missed_cycle_only_once_and_again_for_the_next_day()
     {
         await using var site = await TestSite.CreateAsync(now: Registered);

@@ -78,6 +78,13 @@ public sealed class TestSite : IAsyncDisposable
             .AddAsync(new NewJob("ACME", "Paris", "Centre", database, hour, minute, agentId, graceMinutes));
     }
 
+    /// <summary>Runs <paramref name="action"/> with the job registry of a fresh scope (as the CLI or dashboard would).</summary>
+    public async Task<T> WithRegistryAsync<T>(Func<JobRegistry, Task<T>> action)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<JobRegistry>());
+    }
+
     public async Task<ExpectedBackupJob> JobAsync(int id)
     {
         await using var scope = services.CreateAsyncScope();

@@ -16,6 +16,7 @@ internal sealed class ExpectedBackupJobConfiguration : IEntityTypeConfiguration<
         job.Property(j => j.AgentIdResponsible).HasMaxLength(128);
         job.HasIndex(j => new { j.AgentIdResponsible, j.DatabaseName }).IsUnique();
         job.HasIndex(j => j.CurrentStatus);
+        job.Ignore(j => j.WatchedSinceUtc);
     }
 }
 

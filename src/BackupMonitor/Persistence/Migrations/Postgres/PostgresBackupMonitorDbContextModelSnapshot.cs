@@ -166,6 +166,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTime?>("ActiveSinceUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("active_since_utc");
+
                     b.Property<string>("AgentIdResponsible")
                         .IsRequired()
                         .HasMaxLength(128)

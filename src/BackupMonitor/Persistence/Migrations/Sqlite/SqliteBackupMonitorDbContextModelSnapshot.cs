@@ -157,6 +157,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<DateTime?>("ActiveSinceUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("active_since_utc");
+
                     b.Property<string>("AgentIdResponsible")
                         .IsRequired()
                         .HasMaxLength(128)
