@@ -24,14 +24,31 @@ public static class DatabaseSetup
         return services;
     }
 
-    /// <summary>Creates or upgrades the schema; every command calls this first.</summary>
+    /// <summary>
+    /// Creates or upgrades the schema; every command calls this first. When nothing is pending (the usual case)
+    /// it only reads the history table: MigrateAsync would take EF's migration lock (`__EFMigrationsLock`) and
+    /// cost start-up time on every command, and a lock left by a process killed mid-migration would hang them all.
+    /// </summary>
     public static async Task MigrateAsync(this BackupMonitorDbContext db, CancellationToken cancellationToken = default)
     {
-        await db.Database.MigrateAsync(cancellationToken);
+        if (await HasPendingMigrationsAsync(db, cancellationToken))
+            await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             // WAL lets readers (API, dashboard) work while a scan writes.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    private static async Task<bool> HasPendingMigrationsAsync(BackupMonitorDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return true; // e.g. a PostgreSQL database that does not exist yet: MigrateAsync creates it
         }
     }
 
