@@ -8,6 +8,12 @@ namespace BackupMonitor.Persistence;
 /// <summary>Registers the provider chosen by DATABASE_PROVIDER; nothing provider-specific lives outside this folder.</summary>
 public static class DatabaseSetup
 {
+    /// <summary>
+    /// Microsoft.Data.Sqlite prepares and binds a command's statements one by one against all its parameters:
+    /// a scan batch's hundreds of rows in one command saved about half as fast as in commands of 8 (bench/).
+    /// </summary>
+    private const int SqliteStatementsPerCommand = 8;
+
     public static IServiceCollection AddBackupMonitorDatabase(this IServiceCollection services, DatabaseOptions options)
     {
         if (options.Provider == DatabaseProvider.Postgres)
@@ -19,7 +25,7 @@ public static class DatabaseSetup
         {
             EnsureSqliteFolder(options.ConnectionString);
             services.AddDbContext<BackupMonitorDbContext, SqliteBackupMonitorDbContext>(
-                o => o.UseSqlite(options.ConnectionString).AddInterceptors(new SqlitePragmas()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+                o => o.UseSqlite(options.ConnectionString, sqlite => sqlite.MaxBatchSize(SqliteStatementsPerCommand)).AddInterceptors(new SqlitePragmas()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         return services;
     }
