@@ -42,8 +42,11 @@ public sealed class AgentBatchScan(
 
     public async Task ScanAsync(IReadOnlyList<string> agents, IReadOnlyDictionary<string, List<ExpectedBackupJob>> jobsByAgent, ScanSummary summary, CancellationToken cancellationToken)
     {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var read = new ReportCollector.AgentReports[agents.Count];
+        await Parallel.ForAsync(0, agents.Count, parallel, (i, _) => { read[i] = collector.Read(agents[i]); return ValueTask.CompletedTask; });
         var reports = new List<CollectedReport>();
-        foreach (var agentId in agents) reports.AddRange(await collector.CollectAsync(agentId, summary, cancellationToken));
+        foreach (var agent in read) reports.AddRange(await collector.FileAsync(agent, summary, cancellationToken));
         var jobs = agents.SelectMany(a => jobsByAgent.GetValueOrDefault(a) ?? []).ToList();
         foreach (var job in jobs) db.Jobs.Attach(job);
         var work = Plan(jobs, reports, summary);
@@ -53,7 +56,6 @@ public sealed class AgentBatchScan(
         var covered = await missing.CoveredCyclesAsync(jobs, cancellationToken);
         var earlierRecords = await filing.FindAllAsync(reports, cancellationToken);
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(work, parallel, (w, ct) => new ValueTask(VerifyAsync(w, existing, ct)));
 
         // Serially, in the order the one-by-one scan used: stage entries, then the jobs' missed cycles.
@@ -129,19 +131,24 @@ public sealed class AgentBatchScan(
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        foreach (var report in reports.Where(r => !unfinished.Contains(r)))
+        // Files only: the reports whose records the batch committed move in parallel, the others one by one.
+        var toArchive = reports.Where(r => !unfinished.Contains(r)).ToList();
+        await Parallel.ForEachAsync(toArchive.Where(r => result.AlsoAddSaved && records.ContainsKey(r)), parallel,
+            (report, ct) => new ValueTask(ArchiveAsync(report, records[report], ct)));
+        foreach (var report in toArchive.Where(r => !(result.AlsoAddSaved && records.ContainsKey(r))))
+            await ArchiveAsync(report, null, cancellationToken);
+    }
+
+    private async Task ArchiveAsync(CollectedReport report, ProcessedReport? committedRecord, CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                if (result.AlsoAddSaved && records.TryGetValue(report, out var record))
-                    await filing.MoveToRecordedPlaceAsync(report, record, cancellationToken);
-                else
-                    await filing.ArchiveAsync(report, cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbUpdateException)
-            {
-                logger.LogError("Report {Agent}/log/{File} could not be archived: {Error}; it stays in staging for the next scan", report.AgentId, report.FileName, e.Message);
-            }
+            if (committedRecord is not null) await filing.MoveToRecordedPlaceAsync(report, committedRecord, cancellationToken);
+            else await filing.ArchiveAsync(report, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbUpdateException)
+        {
+            logger.LogError("Report {Agent}/log/{File} could not be archived: {Error}; it stays in staging for the next scan", report.AgentId, report.FileName, e.Message);
         }
     }
 

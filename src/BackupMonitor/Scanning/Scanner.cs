@@ -25,7 +25,7 @@ public sealed class Scanner(
     /// Agents per batch: one lease claim, one set of queries and one commit for all of them. Bigger batches
     /// save round trips; smaller ones share the work between concurrent scans more finely.
     /// </summary>
-    internal const int BatchSize = 64;
+    internal const int BatchSize = 128;
 
     internal EntryRecorder Recorder => recorder;
 
