@@ -97,7 +97,7 @@ public sealed class AgentBatchScan(
         foreach (var job in jobs) job.LastCheckedAtUtc = now;
 
         var records = new Dictionary<CollectedReport, ProcessedReport>();
-        var newRecords = new List<object>();
+        var newRecords = new List<ProcessedReport>();
         foreach (var report in reports.Where(r => !unfinished.Contains(r) && !waiting.Contains(r)))
         {
             if (!earlierRecords.TryGetValue((report.AgentId, report.FileName, report.ContentSha256), out var record))

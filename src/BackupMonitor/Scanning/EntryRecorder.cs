@@ -12,6 +12,13 @@ namespace BackupMonitor.Scanning;
 /// </summary>
 public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier notifier, TimeProvider time)
 {
+    /// <summary>What a scan changes in a job; the rest (name, schedule, active) belongs to the users.</summary>
+    private static readonly string[] ScanOwnedJobColumns =
+    [
+        nameof(ExpectedBackupJob.CurrentStatus), nameof(ExpectedBackupJob.LastCheckedAtUtc),
+        nameof(ExpectedBackupJob.LastSuccessfulBackupUtc), nameof(ExpectedBackupJob.LastFailedBackupUtc),
+    ];
+
     private readonly Dictionary<int, DateTime> latestEffective = [];
     private readonly List<Staged> staged = [];
 
@@ -51,13 +58,13 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
     public void Stage(ExpectedBackupJob job, BackupEntry entry, string? removeAfterCommit) => staged.Add(new Staged(job, entry, removeAfterCommit));
 
     /// <summary>
-    /// Commits every staged entry, their jobs (with any other change made to the tracked jobs) and their notices,
+    /// Commits every staged entry, the scan's columns of <paramref name="jobs"/> and the entries' notices,
     /// plus <paramref name="alsoAdd"/>, in ONE transaction; then removes the copied staged files. If that
     /// transaction fails on a constraint (another process recorded something first), it is rolled back and
     /// each entry is recorded in its own transaction instead: the result lists the entries that could not be,
     /// and says whether <paramref name="alsoAdd"/> was saved (only with the batch).
     /// </summary>
-    public async Task<BatchResult> CommitStagedAsync(IReadOnlyList<object> alsoAdd, IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
+    public async Task<BatchResult> CommitStagedAsync(IReadOnlyList<ProcessedReport> alsoAdd, IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
     {
         var batch = staged.ToList();
         staged.Clear();
@@ -69,16 +76,17 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
 
         var before = batch.Select(i => i.Job.Id).Distinct().ToDictionary(id => id, id => latestEffective.TryGetValue(id, out var t) ? t : (DateTime?)null);
         var now = time.UtcNow();
-        var recorded = batch.Select(item => Apply(item.Job, item.Entry, now)).ToList();
         var committed = false;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             try
             {
-                db.Entries.AddRange(batch.Select(i => i.Entry));
-                foreach (var extra in alsoAdd) db.Add(extra);
-                await db.SaveChangesAsync(cancellationToken);
-                foreach (var entry in recorded) await notifier.OnEntryRecordedAsync(db, entry, cancellationToken);
+                foreach (var item in batch) (item.Entry.ExpectedJobId, item.Entry.CreatedAtUtc) = (item.Job.Id, now);
+                await db.InsertAsync(batch.Select(i => i.Entry).ToList(), cancellationToken);
+                await db.InsertAsync(alsoAdd, cancellationToken);
+                // In order, as one by one: each notice sees its job as that entry left it.
+                foreach (var item in batch) await notifier.OnEntryRecordedAsync(db, Apply(item.Job, item.Entry, now), cancellationToken);
+                await db.UpdateAsync(jobs, ScanOwnedJobColumns, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 committed = true;
@@ -87,7 +95,7 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 await ForgetAsync(jobs, before, batch);
-                if (e is not DbUpdateException) throw;
+                if (e is not (DbUpdateException or System.Data.Common.DbException)) throw;
             }
         }
 

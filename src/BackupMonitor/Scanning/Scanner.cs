@@ -31,6 +31,7 @@ public sealed class Scanner(
 
     public async Task<ScanSummary> RunAsync(CancellationToken cancellationToken = default)
     {
+        await FaultInjection.WaitAtStartGateAsync(cancellationToken);
         var stopwatch = Stopwatch.StartNew();
         var started = time.UtcNow();
         var summary = new ScanSummary();
