@@ -48,7 +48,6 @@ public sealed class AgentBatchScan(
         var reports = new List<CollectedReport>();
         foreach (var agent in read) reports.AddRange(await collector.FileAsync(agent, summary, cancellationToken));
         var jobs = agents.SelectMany(a => jobsByAgent.GetValueOrDefault(a) ?? []).ToList();
-        foreach (var job in jobs) db.Jobs.Attach(job);
         var work = Plan(jobs, reports, summary);
 
         await recorder.LoadAsync(jobs.Select(j => j.Id).ToList(), cancellationToken);
@@ -128,7 +127,7 @@ public sealed class AgentBatchScan(
         {
             now = time.UtcNow();
             foreach (var job in jobs) job.LastCheckedAtUtc = now;
-            await db.SaveChangesAsync(cancellationToken);
+            await recorder.SaveJobsAsync(jobs, cancellationToken);
         }
 
         // Files only: the reports whose records the batch committed move in parallel, the others one by one.

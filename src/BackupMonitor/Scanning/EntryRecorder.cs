@@ -133,8 +133,18 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
         return new BatchResult(AlsoAddSaved: false, failed);
     }
 
+    /// <summary>Saves what the scan changed in these jobs (they need not be tracked).</summary>
+    public async Task SaveJobsAsync(IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.UpdateAsync(jobs, ScanOwnedJobColumns, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private async Task RecordOneAsync(ExpectedBackupJob job, BackupEntry entry, CancellationToken cancellationToken)
     {
+        // Batches keep their jobs untracked; here SaveChanges writes the job with its entry.
+        if (db.Entry(job).State == EntityState.Detached) db.Jobs.Attach(job);
         var latestBefore = latestEffective.TryGetValue(job.Id, out var latest) ? latest : (DateTime?)null;
         var recorded = Apply(job, entry, time.UtcNow());
 
@@ -185,7 +195,11 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
             if (latest is { } value) latestEffective[id] = value;
             else latestEffective.Remove(id);
         }
-        foreach (var job in jobs.Distinct()) await db.Entry(job).ReloadAsync(CancellationToken.None);
+        foreach (var job in jobs.Distinct())
+        {
+            if (db.Entry(job).State == EntityState.Detached) db.Jobs.Attach(job);
+            await db.Entry(job).ReloadAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>Forget saved entries, notices and reports so a long scan's memory stays flat (jobs stay tracked).</summary>
