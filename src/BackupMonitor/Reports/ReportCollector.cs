@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Reports;
 
 /// <summary>
-/// Phase 1 of a scan: finds every `*.json` report in `staging/&lt;agent&gt;/log/`, validates it, and files
-/// invalid ones in the quarantine. A broken report never stops the scan.
+/// Phase 1 of a scan: finds every `*.json` report in `staging/&lt;agent&gt;/log/` and validates it (<see cref="Read"/>,
+/// files only, agents in parallel), then counts them and files invalid ones in the quarantine (<see cref="FileAsync"/>).
+/// A broken report never stops the scan.
 /// </summary>
 public sealed class ReportCollector(StorageLayout layout, ScanOptions options, ReportFiling filing, TimeProvider time, ILogger<ReportCollector> logger)
 {
@@ -17,9 +18,6 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
         if (!Directory.Exists(layout.Areas.Staging)) return [];
         return Directory.EnumerateDirectories(layout.Areas.Staging).Select(Path.GetFileName).OfType<string>();
     }
-
-    public async Task<IReadOnlyList<CollectedReport>> CollectAsync(string agentId, ScanSummary summary, CancellationToken cancellationToken) =>
-        await FileAsync(Read(agentId), summary, cancellationToken);
 
     /// <summary>What reading one report file found.</summary>
     internal abstract record Found(string Path)

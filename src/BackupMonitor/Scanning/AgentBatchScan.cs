@@ -20,6 +20,7 @@ public sealed class AgentBatchScan(
     LineProcessor lines,
     MissingDetector missing,
     EntryRecorder recorder,
+    AgentLeases leases,
     TimeProvider time,
     ILogger<Scanner> logger)
 {
@@ -44,7 +45,7 @@ public sealed class AgentBatchScan(
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         var read = new ReportCollector.AgentReports[agents.Count];
-        await Parallel.ForAsync(0, agents.Count, parallel, (i, _) => { read[i] = collector.Read(agents[i]); return ValueTask.CompletedTask; });
+        await WhileClaimedAsync(agents, () => Parallel.ForAsync(0, agents.Count, parallel, (i, _) => { read[i] = collector.Read(agents[i]); return ValueTask.CompletedTask; }), cancellationToken);
         var reports = new List<CollectedReport>();
         foreach (var agent in read) reports.AddRange(await collector.FileAsync(agent, summary, cancellationToken));
         var jobs = agents.SelectMany(a => jobsByAgent.GetValueOrDefault(a) ?? []).ToList();
@@ -55,7 +56,7 @@ public sealed class AgentBatchScan(
         var covered = await missing.CoveredCyclesAsync(jobs, cancellationToken);
         var earlierRecords = await filing.FindAllAsync(reports, cancellationToken);
 
-        await Parallel.ForEachAsync(work, parallel, (w, ct) => new ValueTask(VerifyAsync(w, existing, ct)));
+        await WhileClaimedAsync(agents, () => Parallel.ForEachAsync(work, parallel, (w, ct) => new ValueTask(VerifyAsync(w, existing, ct))), cancellationToken);
 
         // Serially, in the order the one-by-one scan used: stage entries, then the jobs' missed cycles.
         var unfinished = new HashSet<CollectedReport>();
@@ -149,6 +150,20 @@ public sealed class AgentBatchScan(
         {
             logger.LogError("Report {Agent}/log/{File} could not be archived: {Error}; it stays in staging for the next scan", report.AgentId, report.FileName, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Runs file work on every core and meanwhile renews the batch's claims (the DbContext is idle then):
+    /// hashing a batch of large files can outlast a claim, and another scan must not take the agents over.
+    /// </summary>
+    private async Task WhileClaimedAsync(IReadOnlyList<string> agents, Func<Task> fileWork, CancellationToken cancellationToken)
+    {
+        var running = fileWork();
+        using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (await Task.WhenAny(running, Task.Delay(AgentLeases.Duration / 3, time, finished.Token)) != running)
+            await leases.RenewAsync(agents, cancellationToken);
+        await finished.CancelAsync();
+        await running;
     }
 
     /// <summary>Groups the reports' lines by job, oldest first; lines with no active job are logged and ignored.</summary>

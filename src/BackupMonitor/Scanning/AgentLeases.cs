@@ -8,13 +8,33 @@ namespace BackupMonitor.Scanning;
 /// Time-limited claims on agents, so that several BackupMonitor processes sharing one database never process
 /// the same agent's reports (or decide its missing backups) at the same time. A claim is a compare-and-set
 /// UPDATE on `agent_leases`, atomic on SQLite and PostgreSQL alike, made for a whole batch of agents at once;
-/// a crashed process's claims expire, and on this machine the next scan takes them over at once.
+/// a crashed process's claims expire, and on this machine the next scan to start frees them at once.
 /// </summary>
 public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
 {
     public static readonly TimeSpan Duration = TimeSpan.FromMinutes(10);
 
     public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Frees the claims of scans on this machine whose process is gone (killed mid-scan), so that this scan can
+    /// finish their work now rather than after <see cref="Duration"/>. Done once, when the scan starts: a process
+    /// that dies while this scan runs leaves its agents to the next scan, as any claim held elsewhere would, so
+    /// the outcome never depends on the instant at which this scan happens to look.
+    /// </summary>
+    public async Task FreeClaimsOfDeadProcessesAsync(CancellationToken cancellationToken)
+    {
+        var now = time.UtcNow();
+        var owner = Owner;
+        var holders = await db.AgentLeases.AsNoTracking()
+            .Where(l => l.ExpiresAtUtc >= now && l.Owner != owner)
+            .Select(l => l.Owner).Distinct().ToListAsync(cancellationToken);
+        var dead = holders.Where(IsDeadLocalProcess).ToList();
+        if (dead.Count == 0) return;
+        var expired = now.AddSeconds(-1);
+        await db.AgentLeases.Where(l => dead.Contains(l.Owner))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAtUtc, expired), cancellationToken);
+    }
 
     /// <summary>
     /// Claims as many of <paramref name="agentIds"/> as are free (new claim, renewal, or takeover of an expired
@@ -35,26 +55,18 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
             .Select(l => new { l.AgentId, l.Owner })
             .ToDictionaryAsync(l => l.AgentId, l => l.Owner, StringComparer.Ordinal, cancellationToken);
         var claimed = holders.Where(h => h.Value == owner).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var dead in holders.Where(h => h.Value != owner && IsDeadWhenFirstSeen(h.Value)).GroupBy(h => h.Value))
-        {
-            // Held by a scan on this machine whose process was gone: take its claims over now (compare-and-set on the owner).
-            var deadOwner = dead.Key;
-            var agents = dead.Select(h => h.Key).ToList();
-            await db.AgentLeases.Where(l => agents.Contains(l.AgentId) && l.Owner == deadOwner)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, owner).SetProperty(l => l.ExpiresAtUtc, until), cancellationToken);
-            claimed.UnionWith(await db.AgentLeases.AsNoTracking().Where(l => agents.Contains(l.AgentId) && l.Owner == owner).Select(l => l.AgentId).ToListAsync(cancellationToken));
-        }
 
         var unknown = ids.Where(id => !holders.ContainsKey(id)).ToList();
-        if (unknown.Count > 0 && await TryInsertAsync(unknown, owner, until, cancellationToken))
+        for (var attempt = 0; unknown.Count > 0 && attempt < 3; attempt++)
         {
-            claimed.UnionWith(unknown);
-        }
-        else
-        {
-            // Another process inserted some of them first: claim the others one by one.
-            foreach (var agentId in unknown)
-                if (await TryInsertAsync([agentId], owner, until, cancellationToken)) claimed.Add(agentId);
+            if (await TryInsertAsync(unknown, owner, until, cancellationToken))
+            {
+                claimed.UnionWith(unknown);
+                break;
+            }
+            // Another process inserted some of them first (they are its now): try again with the others.
+            var inserted = await db.AgentLeases.AsNoTracking().Where(l => unknown.Contains(l.AgentId)).Select(l => l.AgentId).ToListAsync(cancellationToken);
+            unknown = unknown.Except(inserted).ToList();
         }
         return ids.Where(claimed.Contains).ToList();
     }
@@ -77,19 +89,6 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
             foreach (var lease in leases) db.Entry(lease).State = EntityState.Detached;
         }
     }
-
-    /// <summary>
-    /// Whether an owner's process was gone the first time this scan met its claims. A process that dies later,
-    /// while this scan runs, keeps its claims until the next scan (or until they expire), as any claim held
-    /// elsewhere does: the outcome does not depend on the instant at which this scan happens to look.
-    /// </summary>
-    private bool IsDeadWhenFirstSeen(string holder)
-    {
-        if (!deadWhenFirstSeen.TryGetValue(holder, out var dead)) deadWhenFirstSeen[holder] = dead = IsDeadLocalProcess(holder);
-        return dead;
-    }
-
-    private readonly Dictionary<string, bool> deadWhenFirstSeen = new(StringComparer.Ordinal);
 
     /// <summary>Owners are `machine:pid:nonce`; on the same machine a vanished pid means a crashed scan.</summary>
     private static bool IsDeadLocalProcess(string holder)

@@ -40,6 +40,7 @@ public sealed class Scanner(
         var jobs = await db.Jobs.AsNoTracking().Where(j => j.IsActive).OrderBy(j => j.Id).ToListAsync(cancellationToken);
         var jobsByAgent = jobs.GroupBy(j => j.AgentIdResponsible).ToDictionary(g => g.Key, g => g.ToList());
         var agents = collector.AgentFolders().Union(jobsByAgent.Keys).Order(StringComparer.Ordinal).ToList();
+        await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
 
         foreach (var batch in agents.Chunk(BatchSize))
         {
