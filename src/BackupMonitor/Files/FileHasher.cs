@@ -10,10 +10,31 @@ public static class FileHasher
 
     public sealed record Digest(string Sha256, long Size);
 
-    public static async Task<Digest> HashAsync(string path, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads with plain blocking calls on the calling thread: hashing is CPU work, the scan runs several files
+    /// at once on the thread pool, and per-call async file I/O costs more than it saves for small files.
+    /// </summary>
+    public static Task<Digest> HashAsync(string path, CancellationToken cancellationToken = default)
     {
-        await using var stream = OpenSequential(path);
-        return await HashAsync(stream, cancellationToken);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long size = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer.AsSpan(0, BufferSize), size)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+                size += read;
+            }
+            return Task.FromResult(new Digest(Convert.ToHexStringLower(hash.GetHashAndReset()), size));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static async Task<Digest> HashAsync(Stream stream, CancellationToken cancellationToken = default)

@@ -8,6 +8,12 @@ namespace BackupMonitor.Persistence;
 /// <summary>Registers the provider chosen by DATABASE_PROVIDER; nothing provider-specific lives outside this folder.</summary>
 public static class DatabaseSetup
 {
+    /// <summary>
+    /// Microsoft.Data.Sqlite prepares and binds a command's statements one by one against all its parameters:
+    /// a scan batch's hundreds of rows in one command saved about half as fast as in commands of 8 (bench/).
+    /// </summary>
+    private const int SqliteStatementsPerCommand = 8;
+
     public static IServiceCollection AddBackupMonitorDatabase(this IServiceCollection services, DatabaseOptions options)
     {
         if (options.Provider == DatabaseProvider.Postgres)
@@ -19,19 +25,36 @@ public static class DatabaseSetup
         {
             EnsureSqliteFolder(options.ConnectionString);
             services.AddDbContext<BackupMonitorDbContext, SqliteBackupMonitorDbContext>(
-                o => o.UseSqlite(options.ConnectionString).AddInterceptors(new SqlitePragmas()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+                o => o.UseSqlite(options.ConnectionString, sqlite => sqlite.MaxBatchSize(SqliteStatementsPerCommand)).AddInterceptors(new SqlitePragmas()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         return services;
     }
 
-    /// <summary>Creates or upgrades the schema; every command calls this first.</summary>
+    /// <summary>
+    /// Creates or upgrades the schema; every command calls this first. When nothing is pending (the usual case)
+    /// it only reads the history table: MigrateAsync would take EF's migration lock (`__EFMigrationsLock`) and
+    /// cost start-up time on every command, and a lock left by a process killed mid-migration would hang them all.
+    /// </summary>
     public static async Task MigrateAsync(this BackupMonitorDbContext db, CancellationToken cancellationToken = default)
     {
-        await db.Database.MigrateAsync(cancellationToken);
+        if (await HasPendingMigrationsAsync(db, cancellationToken))
+            await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             // WAL lets readers (API, dashboard) work while a scan writes.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    private static async Task<bool> HasPendingMigrationsAsync(BackupMonitorDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any();
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return true; // e.g. a PostgreSQL database that does not exist yet: MigrateAsync creates it
         }
     }
 

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Reports;
 
 /// <summary>
-/// Phase 1 of a scan: finds every `*.json` report in `staging/&lt;agent&gt;/log/`, validates it, and files
-/// invalid ones in the quarantine. A broken report never stops the scan.
+/// Phase 1 of a scan: finds every `*.json` report in `staging/&lt;agent&gt;/log/` and validates it (<see cref="Read"/>,
+/// files only, agents in parallel), then counts them and files invalid ones in the quarantine (<see cref="FileAsync"/>).
+/// A broken report never stops the scan.
 /// </summary>
 public sealed class ReportCollector(StorageLayout layout, ScanOptions options, ReportFiling filing, TimeProvider time, ILogger<ReportCollector> logger)
 {
@@ -18,80 +19,119 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
         return Directory.EnumerateDirectories(layout.Areas.Staging).Select(Path.GetFileName).OfType<string>();
     }
 
-    public async Task<IReadOnlyList<CollectedReport>> CollectAsync(string agentId, ScanSummary summary, CancellationToken cancellationToken)
+    /// <summary>What reading one report file found.</summary>
+    internal abstract record Found(string Path)
     {
-        var collected = new List<CollectedReport>();
+        public sealed record Valid(CollectedReport Report) : Found(Report.FilePath);
+        public sealed record Link(string Path, string Target) : Found(Path);
+        public sealed record Deferred(string Path) : Found(Path);
+        public sealed record Invalid(string Path, string ContentSha256, IReadOnlyList<string> Problems) : Found(Path);
+        public sealed record Vanished(string Path) : Found(Path);
+        public sealed record Unreadable(string Path, Exception Error) : Found(Path);
+    }
+
+    /// <summary>An agent's reports as read from staging, before any is counted or filed.</summary>
+    internal sealed record AgentReports(string AgentId, IReadOnlyList<Found> Reports, string? SkippedLinkFolder = null);
+
+    /// <summary>Reads and validates an agent's reports: files only, so agents can be read in parallel.</summary>
+    internal AgentReports Read(string agentId)
+    {
         var agentFolder = Path.Combine(layout.Areas.Staging, agentId);
         var logFolder = layout.AgentLogFolder(agentId);
-        if (!Directory.Exists(agentFolder)) return collected;
-        if (IsLink(agentFolder) || IsLink(logFolder))
-        {
-            logger.LogWarning("Skipping {Folder}: it is a symbolic link, and links under staging are never followed", IsLink(agentFolder) ? agentFolder : logFolder);
-            return collected;
-        }
-        if (!Directory.Exists(logFolder)) return collected;
+        if (!Directory.Exists(agentFolder)) return new AgentReports(agentId, []);
+        if (IsLink(agentFolder) || IsLink(logFolder)) return new AgentReports(agentId, [], IsLink(agentFolder) ? agentFolder : logFolder);
+        if (!Directory.Exists(logFolder)) return new AgentReports(agentId, []);
 
+        var found = new List<Found>();
         foreach (var path in Directory.EnumerateFiles(logFolder, "*.json").Order(StringComparer.Ordinal))
         {
             try
             {
-                var report = await ReadOneAsync(agentId, path, summary, cancellationToken);
-                if (report is not null) collected.Add(report);
+                found.Add(ReadOne(agentId, path));
             }
             catch (FileNotFoundException)
             {
-                logger.LogWarning("Report {Path} vanished while it was being read; it will be read by a later scan if it comes back", path);
+                found.Add(new Found.Vanished(path));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging", path, e.Message);
+                found.Add(new Found.Unreadable(path, e));
+            }
+        }
+        return new AgentReports(agentId, found);
+    }
+
+    private Found ReadOne(string agentId, string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target) return new Found.Link(path, target);
+        if (time.GetUtcNow().UtcDateTime - info.LastWriteTimeUtc < TimeSpan.FromSeconds(options.MinFileAgeSeconds)) return new Found.Deferred(path);
+        if (info.Length > StatusReportParser.MaxReportBytes)
+        {
+            return new Found.Invalid(path, FileHasher.HashAsync(path).GetAwaiter().GetResult().Sha256,
+                [$"file: larger than 1 MiB ({info.Length} bytes); reports are limited to {StatusReportParser.MaxReportBytes} bytes"]);
+        }
+        var bytes = File.ReadAllBytes(path);
+        var contentSha256 = FileHasher.HashBytes(bytes);
+        var result = StatusReportParser.Parse(bytes, agentId);
+        return result.Report is { } report
+            ? new Found.Valid(new CollectedReport(agentId, path, info.Name, contentSha256, report))
+            : new Found.Invalid(path, contentSha256, result.Problems);
+    }
+
+    /// <summary>Counts and logs what <see cref="Read"/> found and files invalid reports in the quarantine; returns the valid ones.</summary>
+    internal async Task<IReadOnlyList<CollectedReport>> FileAsync(AgentReports agent, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        var agentId = agent.AgentId;
+        if (agent.SkippedLinkFolder is { } folder)
+            logger.LogWarning("Skipping {Folder}: it is a symbolic link, and links under staging are never followed", folder);
+        var collected = new List<CollectedReport>();
+        foreach (var found in agent.Reports)
+        {
+            var fileName = Path.GetFileName(found.Path);
+            try
+            {
+                switch (found)
+                {
+                    case Found.Valid valid:
+                        summary.ReportsRead++;
+                        collected.Add(valid.Report);
+                        break;
+                    case Found.Link link:
+                        summary.ReportsRead++;
+                        summary.ReportsInvalid++;
+                        var problem = $"file: is a symbolic link (to '{link.Target}'); links under staging are never followed";
+                        logger.LogWarning("Invalid report {Agent}/log/{File}: {Problem}", agentId, fileName, problem);
+                        await filing.QuarantineAsync(agentId, link.Path, FileHasher.HashBytes(System.Text.Encoding.UTF8.GetBytes("symlink:" + link.Target)), [problem], isLink: true, cancellationToken);
+                        break;
+                    case Found.Deferred:
+                        summary.ReportsDeferred++;
+                        logger.LogDebug("Report {Path} was modified less than {Seconds} s ago; left for a later scan", found.Path, options.MinFileAgeSeconds);
+                        break;
+                    case Found.Invalid invalid:
+                        summary.ReportsRead++;
+                        summary.ReportsInvalid++;
+                        logger.LogWarning("Invalid report {Agent}/log/{File}: {Problems}; moved to the quarantine", agentId, fileName, string.Join("; ", invalid.Problems));
+                        await filing.QuarantineAsync(agentId, invalid.Path, invalid.ContentSha256, invalid.Problems, isLink: false, cancellationToken);
+                        break;
+                    case Found.Vanished:
+                        summary.ReportsRead++;
+                        throw new FileNotFoundException(null, found.Path);
+                    case Found.Unreadable unreadable:
+                        summary.ReportsRead++;
+                        throw unreadable.Error;
+                }
+            }
+            catch (FileNotFoundException)
+            {
+                logger.LogWarning("Report {Path} vanished while it was being read; it will be read by a later scan if it comes back", found.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging", found.Path, e.Message);
             }
         }
         return collected;
-    }
-
-    private async Task<CollectedReport?> ReadOneAsync(string agentId, string path, ScanSummary summary, CancellationToken cancellationToken)
-    {
-        var info = new FileInfo(path);
-        var fileName = info.Name;
-        if (info.LinkTarget is { } target)
-        {
-            summary.ReportsRead++;
-            summary.ReportsInvalid++;
-            var problem = $"file: is a symbolic link (to '{target}'); links under staging are never followed";
-            logger.LogWarning("Invalid report {Agent}/log/{File}: {Problem}", agentId, fileName, problem);
-            await filing.QuarantineAsync(agentId, path, FileHasher.HashBytes(System.Text.Encoding.UTF8.GetBytes("symlink:" + target)), [problem], isLink: true, cancellationToken);
-            return null;
-        }
-        if (time.GetUtcNow().UtcDateTime - info.LastWriteTimeUtc < TimeSpan.FromSeconds(options.MinFileAgeSeconds))
-        {
-            summary.ReportsDeferred++;
-            logger.LogDebug("Report {Path} was modified less than {Seconds} s ago; left for a later scan", path, options.MinFileAgeSeconds);
-            return null;
-        }
-
-        summary.ReportsRead++;
-        StatusReportParser.Result result;
-        string contentSha256;
-        if (info.Length > StatusReportParser.MaxReportBytes)
-        {
-            contentSha256 = (await FileHasher.HashAsync(path, cancellationToken)).Sha256;
-            result = new StatusReportParser.Result(null,
-                [$"file: larger than 1 MiB ({info.Length} bytes); reports are limited to {StatusReportParser.MaxReportBytes} bytes"]);
-        }
-        else
-        {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            contentSha256 = FileHasher.HashBytes(bytes);
-            result = StatusReportParser.Parse(bytes, agentId);
-        }
-
-        if (result.Report is { } report) return new CollectedReport(agentId, path, fileName, contentSha256, report);
-
-        summary.ReportsInvalid++;
-        logger.LogWarning("Invalid report {Agent}/log/{File}: {Problems}; moved to the quarantine", agentId, fileName, string.Join("; ", result.Problems));
-        await filing.QuarantineAsync(agentId, path, contentSha256, result.Problems, isLink: false, cancellationToken);
-        return null;
     }
 
     internal static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;

@@ -20,20 +20,41 @@ public sealed class ReportFiling(BackupMonitorDbContext db, StorageLayout layout
         var record = await FindAsync(report.AgentId, report.FileName, report.ContentSha256, cancellationToken);
         if (record is null)
         {
-            var relative = StorageLayout.FreeRelativePath(layout.Areas.Archive,
-                StorageLayout.ArchiveRelativePath(report.AgentId, report.Report.ReportTimestampUtc, report.FileName));
-            record = new ProcessedReport
-            {
-                AgentId = report.AgentId,
-                FileName = report.FileName,
-                ContentSha256 = report.ContentSha256,
-                ReportTimestampUtc = report.Report.ReportTimestampUtc,
-                ReadAtUtc = time.UtcNow(),
-                Outcome = ReportOutcome.Valid,
-                ArchivedPath = relative,
-            };
+            record = NewArchiveRecord(report);
             await SaveAsync(record, cancellationToken);
         }
+        await MoveToRecordedPlaceAsync(report, record, cancellationToken);
+    }
+
+    /// <summary>The records of these reports made by earlier scans (one query), by agent, file name and content.</summary>
+    public async Task<Dictionary<(string AgentId, string FileName, string ContentSha256), ProcessedReport>> FindAllAsync(
+        IReadOnlyCollection<CollectedReport> reports, CancellationToken cancellationToken)
+    {
+        if (reports.Count == 0) return [];
+        var agents = reports.Select(r => r.AgentId).Distinct().ToList();
+        var contents = reports.Select(r => r.ContentSha256).Distinct().ToList();
+        var found = await db.ProcessedReports.AsNoTracking()
+            .Where(r => agents.Contains(r.AgentId) && contents.Contains(r.ContentSha256))
+            .ToListAsync(cancellationToken);
+        return found.DistinctBy(r => (r.AgentId, r.FileName, r.ContentSha256)).ToDictionary(r => (r.AgentId, r.FileName, r.ContentSha256));
+    }
+
+    /// <summary>The record of a valid report's move to the archive, to be saved before <see cref="MoveToRecordedPlaceAsync"/>.</summary>
+    public ProcessedReport NewArchiveRecord(CollectedReport report) => new()
+    {
+        AgentId = report.AgentId,
+        FileName = report.FileName,
+        ContentSha256 = report.ContentSha256,
+        ReportTimestampUtc = report.Report.ReportTimestampUtc,
+        ReadAtUtc = time.UtcNow(),
+        Outcome = ReportOutcome.Valid,
+        ArchivedPath = StorageLayout.FreeRelativePath(layout.Areas.Archive,
+            StorageLayout.ArchiveRelativePath(report.AgentId, report.Report.ReportTimestampUtc, report.FileName)),
+    };
+
+    /// <summary>Moves a report where its saved record says it goes.</summary>
+    public async Task MoveToRecordedPlaceAsync(CollectedReport report, ProcessedReport record, CancellationToken cancellationToken)
+    {
         var destination = record.ArchivedPath ?? record.QuarantinePath!;
         var area = record.ArchivedPath is not null ? layout.Areas.Archive : layout.Areas.Quarantine;
         await MoveRecordedAsync(report.FilePath, area, destination, report.ContentSha256, cancellationToken);

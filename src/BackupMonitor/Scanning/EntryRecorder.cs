@@ -6,12 +6,23 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupMonitor.Scanning;
 
 /// <summary>
-/// Saves one entry and its job's new state in one transaction, with whatever the notifier adds.
+/// Saves entries with their jobs' new state and whatever the notifier adds, in one transaction: one entry
+/// (<see cref="RecordAsync"/>) or a whole batch of agents' entries (<see cref="Stage"/> then <see cref="CommitStagedAsync"/>).
 /// A job's status follows its newest entry: a late line for an older cycle is history only.
 /// </summary>
 public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier notifier, TimeProvider time)
 {
-    private Dictionary<int, DateTime> latestEffective = [];
+    /// <summary>What a scan changes in a job; the rest (name, schedule, active) belongs to the users.</summary>
+    private static readonly string[] ScanOwnedJobColumns =
+    [
+        nameof(ExpectedBackupJob.CurrentStatus), nameof(ExpectedBackupJob.LastCheckedAtUtc),
+        nameof(ExpectedBackupJob.LastSuccessfulBackupUtc), nameof(ExpectedBackupJob.LastFailedBackupUtc),
+    ];
+
+    private readonly Dictionary<int, DateTime> latestEffective = [];
+    private readonly List<Staged> staged = [];
+
+    private sealed record Staged(ExpectedBackupJob Job, BackupEntry Entry, string? RemoveAfterCommit);
 
     /// <summary>Test seam: runs after files were moved and before the entry commits (a crash here must lose nothing).</summary>
     internal Action<BackupEntry>? BeforeCommit { get; set; }
@@ -19,20 +30,145 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
     /// <summary>Test seam: runs right after the entry commits, before the caller removes a copied staged file.</summary>
     internal Action<BackupEntry>? AfterCommit { get; set; }
 
-    public async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the newest entry time of these jobs (the others keep what was loaded before).</summary>
+    public async Task LoadAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken)
     {
+        var ids = jobIds.ToList();
         var latest = await db.Entries
+            .Where(e => ids.Contains(e.ExpectedJobId))
             .GroupBy(e => e.ExpectedJobId)
             .Select(g => new { JobId = g.Key, Reported = g.Max(e => e.AgentReportTimestampUtc), Cycle = g.Max(e => e.ExpectedCycleUtc) })
             .ToListAsync(cancellationToken);
-        latestEffective = latest.ToDictionary(l => l.JobId, l => Max(l.Reported, l.Cycle) ?? DateTime.MinValue);
+        foreach (var l in latest) latestEffective[l.JobId] = Max(l.Reported, l.Cycle) ?? DateTime.MinValue;
     }
 
+    /// <summary>Records one entry now, in its own transaction.</summary>
     public async Task RecordAsync(ExpectedBackupJob job, BackupEntry entry, CancellationToken cancellationToken)
     {
         BeforeCommit?.Invoke(entry);
         FaultInjection.BeforeEntryCommit();
+        await RecordOneAsync(job, entry, cancellationToken);
+        AfterCommit?.Invoke(entry);
+    }
+
+    /// <summary>
+    /// Queues an entry whose files have already moved, for <see cref="CommitStagedAsync"/>;
+    /// <paramref name="removeAfterCommit"/> (a copied staged file) is deleted once the entry is committed.
+    /// </summary>
+    public void Stage(ExpectedBackupJob job, BackupEntry entry, string? removeAfterCommit) => staged.Add(new Staged(job, entry, removeAfterCommit));
+
+    /// <summary>
+    /// Commits every staged entry, the scan's columns of <paramref name="jobs"/> and the entries' notices,
+    /// plus <paramref name="alsoAdd"/>, in ONE transaction; then removes the copied staged files. If that
+    /// transaction fails on a constraint (another process recorded something first), it is rolled back and
+    /// each entry is recorded in its own transaction instead: the result lists the entries that could not be,
+    /// and says whether <paramref name="alsoAdd"/> was saved (only with the batch).
+    /// </summary>
+    public async Task<BatchResult> CommitStagedAsync(IReadOnlyList<ProcessedReport> alsoAdd, IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
+    {
+        var batch = staged.ToList();
+        staged.Clear();
+        foreach (var item in batch)
+        {
+            BeforeCommit?.Invoke(item.Entry);
+            FaultInjection.BeforeEntryCommit();
+        }
+
+        var before = batch.Select(i => i.Job.Id).Distinct().ToDictionary(id => id, id => latestEffective.TryGetValue(id, out var t) ? t : (DateTime?)null);
         var now = time.UtcNow();
+        var committed = false;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            try
+            {
+                foreach (var item in batch) (item.Entry.ExpectedJobId, item.Entry.CreatedAtUtc) = (item.Job.Id, now);
+                await db.InsertAsync(batch.Select(i => i.Entry).ToList(), cancellationToken);
+                await db.InsertAsync(alsoAdd, cancellationToken);
+                // In order, as one by one: each notice sees its job as that entry left it.
+                foreach (var item in batch) await notifier.OnEntryRecordedAsync(db, Apply(item.Job, item.Entry, now), cancellationToken);
+                await db.UpdateAsync(jobs, ScanOwnedJobColumns, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                committed = true;
+            }
+            catch (Exception e)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                await ForgetAsync(jobs, before, batch);
+                if (e is not (DbUpdateException or System.Data.Common.DbException)) throw;
+            }
+        }
+
+        if (!committed) return await RecordOneByOneAsync(batch, cancellationToken);
+
+        DiscardPendingChanges();
+        foreach (var item in batch)
+        {
+            AfterCommit?.Invoke(item.Entry);
+            if (item.RemoveAfterCommit is not null) File.Delete(item.RemoveAfterCommit);
+        }
+        return new BatchResult(AlsoAddSaved: true, []);
+    }
+
+    /// <summary>What <see cref="CommitStagedAsync"/> did.</summary>
+    public sealed record BatchResult(bool AlsoAddSaved, IReadOnlyList<(BackupEntry Entry, DbUpdateException Error)> NotRecorded);
+
+    private async Task<BatchResult> RecordOneByOneAsync(List<Staged> batch, CancellationToken cancellationToken)
+    {
+        var failed = new List<(BackupEntry, DbUpdateException)>();
+        foreach (var item in batch)
+        {
+            try
+            {
+                await RecordOneAsync(item.Job, item.Entry, cancellationToken);
+            }
+            catch (DbUpdateException e)
+            {
+                failed.Add((item.Entry, e));
+                continue;
+            }
+            AfterCommit?.Invoke(item.Entry);
+            if (item.RemoveAfterCommit is not null) File.Delete(item.RemoveAfterCommit);
+        }
+        return new BatchResult(AlsoAddSaved: false, failed);
+    }
+
+    /// <summary>Saves what the scan changed in these jobs (they need not be tracked).</summary>
+    public async Task SaveJobsAsync(IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.UpdateAsync(jobs, ScanOwnedJobColumns, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task RecordOneAsync(ExpectedBackupJob job, BackupEntry entry, CancellationToken cancellationToken)
+    {
+        // Batches keep their jobs untracked; here SaveChanges writes the job with its entry.
+        if (db.Entry(job).State == EntityState.Detached) db.Jobs.Attach(job);
+        var latestBefore = latestEffective.TryGetValue(job.Id, out var latest) ? latest : (DateTime?)null;
+        var recorded = Apply(job, entry, time.UtcNow());
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            db.Entries.Add(entry);
+            await db.SaveChangesAsync(cancellationToken);
+            await notifier.OnEntryRecordedAsync(db, recorded, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            await ForgetAsync([job], new() { [job.Id] = latestBefore }, [new Staged(job, entry, null)]);
+            throw;
+        }
+        DiscardPendingChanges();
+    }
+
+    /// <summary>Applies an entry to its job in memory (status, last success/failure) and says what changed.</summary>
+    private RecordedEntry Apply(ExpectedBackupJob job, BackupEntry entry, DateTime now)
+    {
         var effective = entry.EffectiveTimeUtc;
         var previous = job.CurrentStatus;
         var isNewest = !latestEffective.TryGetValue(job.Id, out var latest) || effective >= latest;
@@ -45,35 +181,34 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
         else
             job.LastFailedBackupUtc = Max(job.LastFailedBackupUtc, effective);
         job.LastCheckedAtUtc = now;
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            db.Entries.Add(entry);
-            await db.SaveChangesAsync(cancellationToken);
-            await notifier.OnEntryRecordedAsync(db, new RecordedEntry(job, entry, previous, isNewest && previous != job.CurrentStatus), cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            DiscardPendingChanges();
-            await db.Entry(job).ReloadAsync(CancellationToken.None);
-            throw;
-        }
         if (isNewest) latestEffective[job.Id] = effective;
-        DiscardPendingChanges(keep: job);
-        AfterCommit?.Invoke(entry);
+        return new RecordedEntry(job, entry, previous, isNewest && previous != job.CurrentStatus);
     }
 
-    /// <summary>Forget saved entries and notices so a long scan's memory stays flat.</summary>
-    private void DiscardPendingChanges(ExpectedBackupJob? keep = null)
+    /// <summary>After a rollback: forget what was added, put the jobs back as the database has them.</summary>
+    private async Task ForgetAsync(IEnumerable<ExpectedBackupJob> jobs, Dictionary<int, DateTime?> latestBefore, IEnumerable<Staged> items)
+    {
+        DiscardPendingChanges();
+        foreach (var item in items) item.Entry.Id = 0;
+        foreach (var (id, latest) in latestBefore)
+        {
+            if (latest is { } value) latestEffective[id] = value;
+            else latestEffective.Remove(id);
+        }
+        foreach (var job in jobs.Distinct())
+        {
+            if (db.Entry(job).State == EntityState.Detached) db.Jobs.Attach(job);
+            await db.Entry(job).ReloadAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Forget saved entries, notices and reports so a long scan's memory stays flat (jobs stay tracked).</summary>
+    private void DiscardPendingChanges()
     {
         foreach (var tracked in db.ChangeTracker.Entries().ToList())
         {
             if (tracked.Entity is ExpectedBackupJob) continue;
-            if (!ReferenceEquals(tracked.Entity, keep)) tracked.State = EntityState.Detached;
+            tracked.State = EntityState.Detached;
         }
     }
 

@@ -44,6 +44,65 @@ public sealed class LineProcessor(
         if (state is StagedFile.Absent && relative is not null)
             state = await RecognizeEarlierMoveAsync(entry, line, relative, cancellationToken) ?? state;
 
+        var verdict = ApplyVerdict(job, line, state, entry);
+        string? removeAfterCommit = null;
+        if (staged is not null && relative is not null && entry.ValidatedPath is null && entry.QuarantinePath is null)
+        {
+            switch (verdict.Action)
+            {
+                case FileAction.Promote:
+                    removeAfterCommit = await PromoteAsync(job, entry, staged, relative, earlierCopies: true, cancellationToken);
+                    break;
+                case FileAction.Quarantine:
+                    removeAfterCommit = await QuarantineAsync(job, entry, staged, relative, earlierCopies: true, cancellationToken);
+                    break;
+            }
+        }
+
+        LogVerdict(job, entry);
+        await recorder.RecordAsync(job, entry, cancellationToken);
+        if (removeAfterCommit is not null) File.Delete(removeAfterCommit);
+        return entry;
+    }
+
+    /// <summary>
+    /// The same work as <see cref="ProcessAsync"/> for a line not recorded yet, without the database, so that
+    /// many lines can run in parallel: inspect, hash, decide, promote or quarantine. Returns null when the line
+    /// needs the database (what an interrupted scan left behind must be recognized): then use ProcessAsync.
+    /// The entry is not recorded; a copied staged file is to be removed only after it is.
+    /// </summary>
+    internal async Task<VerifiedLine?> VerifyAsync(ExpectedBackupJob job, ReportLine line, CancellationToken cancellationToken)
+    {
+        var staged = line.StagedFileName is null ? null : layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
+        var relative = line.StagedFileName is null ? null
+            : StorageLayout.BackupRelativePath(job.AgentIdResponsible, job.DatabaseName, line.OperationTimestampUtc, line.StagedFileName);
+        var state = await InspectAsync(staged, line, cancellationToken);
+        // An absent file may have been moved by an interrupted scan: recognizing it needs the database.
+        if (state is StagedFile.Absent && relative is not null
+            && (File.Exists(StorageLayout.Absolute(layout.Areas.Validated, relative)) || File.Exists(StorageLayout.Absolute(layout.Areas.Quarantine, relative))))
+            return null;
+
+        var entry = NewEntry(line);
+        var verdict = ApplyVerdict(job, line, state, entry);
+        var bytes = state is StagedFile.Present present && line.Status == AgentLineStatus.Success ? present.Digest.Size : 0;
+        string? removeAfterCommit = null;
+        if (staged is not null && relative is not null && verdict.Action != FileAction.None)
+        {
+            var promote = verdict.Action == FileAction.Promote;
+            // A file already at the destination may be an interrupted scan's work: only ProcessAsync may decide.
+            if (Path.Exists(StorageLayout.Absolute(promote ? layout.Areas.Validated : layout.Areas.Quarantine, relative))) return null;
+            removeAfterCommit = promote
+                ? await PromoteAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken)
+                : await QuarantineAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken);
+        }
+        return new VerifiedLine(entry, removeAfterCommit, bytes);
+    }
+
+    /// <summary>A line verified and filed by <see cref="VerifyAsync"/>, waiting to be recorded.</summary>
+    internal sealed record VerifiedLine(BackupEntry Entry, string? RemoveAfterCommit, long BytesVerified);
+
+    private static Verdict ApplyVerdict(ExpectedBackupJob job, ReportLine line, StagedFile state, BackupEntry entry)
+    {
         var verdict = EntryDecision.Decide(job.DatabaseName, line, state);
         entry.Status = verdict.Status;
         entry.ErrorMessage = verdict.ErrorMessage ?? entry.ErrorMessage;
@@ -53,25 +112,7 @@ public sealed class LineProcessor(
             entry.ServerCalculatedStagedHash = found.Digest.Sha256;
             entry.ServerCalculatedStagedSize = found.Digest.Size;
         }
-
-        string? removeAfterCommit = null;
-        if (staged is not null && relative is not null && entry.ValidatedPath is null && entry.QuarantinePath is null)
-        {
-            switch (verdict.Action)
-            {
-                case FileAction.Promote:
-                    removeAfterCommit = await PromoteAsync(job, entry, staged, relative, cancellationToken);
-                    break;
-                case FileAction.Quarantine:
-                    removeAfterCommit = await QuarantineAsync(job, entry, staged, relative, cancellationToken);
-                    break;
-            }
-        }
-
-        LogVerdict(job, entry);
-        await recorder.RecordAsync(job, entry, cancellationToken);
-        if (removeAfterCommit is not null) File.Delete(removeAfterCommit);
-        return entry;
+        return verdict;
     }
 
     private async Task<StagedFile> InspectAsync(string? staged, ReportLine line, CancellationToken cancellationToken)
@@ -133,11 +174,11 @@ public sealed class LineProcessor(
     }
 
     /// <summary>Moves the staged file into validated/; returns the staged path to remove after the commit when it was copied.</summary>
-    private async Task<string?> PromoteAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, CancellationToken cancellationToken)
+    private async Task<string?> PromoteAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, bool earlierCopies, CancellationToken cancellationToken)
     {
         try
         {
-            if (await EarlierCopyAsync(layout.Areas.Validated, relative, staged, entry.ServerCalculatedStagedHash, quarantine: false, cancellationToken) is { } copied)
+            if (earlierCopies && await EarlierCopyAsync(layout.Areas.Validated, relative, staged, entry.ServerCalculatedStagedHash, quarantine: false, cancellationToken) is { } copied)
             {
                 entry.ValidatedPath = copied;
                 return staged;
@@ -175,11 +216,11 @@ public sealed class LineProcessor(
         return null;
     }
 
-    private async Task<string?> QuarantineAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, CancellationToken cancellationToken)
+    private async Task<string?> QuarantineAsync(ExpectedBackupJob job, BackupEntry entry, string staged, string relative, bool earlierCopies, CancellationToken cancellationToken)
     {
         try
         {
-            if (await EarlierCopyAsync(layout.Areas.Quarantine, relative, staged, entry.ServerCalculatedStagedHash, quarantine: true, cancellationToken) is { } copied)
+            if (earlierCopies && await EarlierCopyAsync(layout.Areas.Quarantine, relative, staged, entry.ServerCalculatedStagedHash, quarantine: true, cancellationToken) is { } copied)
             {
                 entry.QuarantinePath = copied;
                 return staged;
@@ -198,7 +239,7 @@ public sealed class LineProcessor(
     }
 
     /// <summary>A line already recorded whose staged file is still there: an earlier run copied it and stopped before removing it.</summary>
-    private async Task FinishLeftoverAsync(ExpectedBackupJob job, ReportLine line, BackupEntry existing, CancellationToken cancellationToken)
+    internal async Task FinishLeftoverAsync(ExpectedBackupJob job, ReportLine line, BackupEntry existing, CancellationToken cancellationToken)
     {
         if (line.StagedFileName is null) return;
         var staged = layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
@@ -232,7 +273,7 @@ public sealed class LineProcessor(
         AgentLogsSummary = line.LogsSummary,
     };
 
-    private void LogVerdict(ExpectedBackupJob job, BackupEntry entry)
+    internal void LogVerdict(ExpectedBackupJob job, BackupEntry entry)
     {
         switch (entry.Status)
         {

@@ -10,10 +10,28 @@ namespace BackupMonitor.Scanning;
 /// <summary>Records one `missing` entry per cycle whose deadline passed with nothing belonging to it, never more.</summary>
 public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder recorder, ScanOptions options, TimeProvider time, ILogger<MissingDetector> logger)
 {
+    /// <summary>Records the missing entries of these jobs now, one transaction each.</summary>
     public async Task DetectAsync(IReadOnlyList<ExpectedBackupJob> jobs, ScanSummary summary, CancellationToken cancellationToken)
     {
+        var covered = await CoveredCyclesAsync(jobs, cancellationToken);
+        foreach (var (job, entry) in Due(jobs, covered))
+        {
+            try
+            {
+                await recorder.RecordAsync(job, entry, cancellationToken);
+                summary.Count(BackupEntryStatus.Missing);
+            }
+            catch (DbUpdateException e)
+            {
+                LogRecordedElsewhere(job, entry, e);
+            }
+        }
+    }
+
+    /// <summary>The missing entries these jobs are due (not recorded), given the cycles already covered; logs each.</summary>
+    public IEnumerable<(ExpectedBackupJob Job, BackupEntry Entry)> Due(IEnumerable<ExpectedBackupJob> jobs, IReadOnlySet<(int, DateTime)> covered)
+    {
         var now = time.UtcNow();
-        var covered = await CoveredCyclesAsync(jobs, now, cancellationToken);
         foreach (var job in jobs)
         {
             var grace = job.GraceMinutes ?? options.MissingGraceMinutes;
@@ -27,23 +45,23 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
                     ErrorMessage = EntryDecision.MissedCycle(cycle, grace),
                 };
                 logger.LogError("Fichier de sauvegarde manquant pour '{Db}' (ID: {Id}) : aucun rapport pour le cycle de {Cycle:yyyy-MM-dd HH:mm} UTC.", job.DatabaseName, job.Id, cycle);
-                try
-                {
-                    await recorder.RecordAsync(job, entry, cancellationToken);
-                    summary.Count(BackupEntryStatus.Missing);
-                }
-                catch (DbUpdateException e)
-                {
-                    // Another scan recorded it first (the unique index on job + cycle): nothing to add.
-                    logger.LogInformation("Missing entry for job {Id} cycle {Cycle:o} already recorded elsewhere: {Error}", job.Id, cycle, e.InnerException?.Message ?? e.Message);
-                }
+                yield return (job, entry);
             }
         }
     }
 
+    /// <summary>Another scan recorded it first (the unique index on job + cycle): nothing to add.</summary>
+    public void LogRecordedElsewhere(ExpectedBackupJob job, BackupEntry entry, DbUpdateException e) =>
+        logger.LogInformation("Missing entry for job {Id} cycle {Cycle:o} already recorded elsewhere: {Error}", job.Id, entry.ExpectedCycleUtc, e.InnerException?.Message ?? e.Message);
+
+    /// <summary>The cycle a recorded entry covers.</summary>
+    public static DateTime CycleOf(ExpectedBackupJob job, BackupEntry entry) =>
+        entry.ExpectedCycleUtc ?? Cycles.CycleOf(entry.AgentReportTimestampUtc!.Value, job.ExpectedHourUtc, job.ExpectedMinuteUtc);
+
     /// <summary>(job, cycle) pairs that already have an entry: a report line belonging to the cycle, or a missing entry for it.</summary>
-    private async Task<HashSet<(int, DateTime)>> CoveredCyclesAsync(IReadOnlyList<ExpectedBackupJob> jobs, DateTime now, CancellationToken cancellationToken)
+    public async Task<HashSet<(int, DateTime)>> CoveredCyclesAsync(IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
     {
+        var now = time.UtcNow();
         var since = now - Cycles.MissingLookback - TimeSpan.FromDays(2);
         var ids = jobs.Select(j => j.Id).ToList();
         var rows = await db.Entries.AsNoTracking()

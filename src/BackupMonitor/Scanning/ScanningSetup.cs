@@ -31,6 +31,7 @@ public static class ScanningSetup
         services.AddScoped<LineProcessor>();
         services.AddScoped<MissingDetector>();
         services.AddScoped<AgentLeases>();
+        services.AddScoped<AgentBatchScan>();
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         return services;

@@ -1,0 +1,267 @@
+using BackupMonitor.Domain;
+using BackupMonitor.Persistence;
+using BackupMonitor.Reports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace BackupMonitor.Scanning;
+
+/// <summary>
+/// The three phases of SPEC §1 for a batch of claimed agents, with the database at the edges: a few queries
+/// load what the batch needs, the files of all its lines are verified and moved in parallel (no database),
+/// then everything is recorded in one transaction (entries, jobs, notices, the reports' archive records),
+/// and only then are copied staged files removed and reports archived. A line that needs the database to
+/// recognize what an interrupted scan left (and the later lines of its job) takes the one-by-one path.
+/// </summary>
+public sealed class AgentBatchScan(
+    BackupMonitorDbContext db,
+    ReportCollector collector,
+    ReportFiling filing,
+    LineProcessor lines,
+    MissingDetector missing,
+    EntryRecorder recorder,
+    AgentLeases leases,
+    TimeProvider time,
+    ILogger<Scanner> logger)
+{
+    /// <summary>One job's report lines in this batch, oldest first, and what became of each.</summary>
+    private sealed class JobWork(ExpectedBackupJob job)
+    {
+        public ExpectedBackupJob Job { get; } = job;
+        public List<(ReportLine Line, CollectedReport Report)> Lines { get; } = [];
+        public List<LineOutcome> Outcomes { get; } = [];
+        /// <summary>Index of the first line left to <see cref="LineProcessor.ProcessAsync"/>, or -1.</summary>
+        public int OneByOneFrom { get; set; } = -1;
+    }
+
+    private abstract record LineOutcome
+    {
+        public sealed record Verified(LineProcessor.VerifiedLine Line) : LineOutcome;
+        public sealed record AlreadyRecorded : LineOutcome;
+        public sealed record Failed(Exception Error) : LineOutcome;
+    }
+
+    public async Task ScanAsync(IReadOnlyList<string> agents, IReadOnlyDictionary<string, List<ExpectedBackupJob>> jobsByAgent, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var read = new ReportCollector.AgentReports[agents.Count];
+        await WhileClaimedAsync(agents, () => Parallel.ForAsync(0, agents.Count, parallel, (i, _) => { read[i] = collector.Read(agents[i]); return ValueTask.CompletedTask; }), cancellationToken);
+        var reports = new List<CollectedReport>();
+        foreach (var agent in read) reports.AddRange(await collector.FileAsync(agent, summary, cancellationToken));
+        var jobs = agents.SelectMany(a => jobsByAgent.GetValueOrDefault(a) ?? []).ToList();
+        var work = Plan(jobs, reports, summary);
+
+        await recorder.LoadAsync(jobs.Select(j => j.Id).ToList(), cancellationToken);
+        var existing = await ExistingEntriesAsync(work, cancellationToken);
+        var covered = await missing.CoveredCyclesAsync(jobs, cancellationToken);
+        var earlierRecords = await filing.FindAllAsync(reports, cancellationToken);
+
+        await WhileClaimedAsync(agents, () => Parallel.ForEachAsync(work, parallel, (w, ct) => new ValueTask(VerifyAsync(w, existing, ct))), cancellationToken);
+
+        // Serially, in the order the one-by-one scan used: stage entries, then the jobs' missed cycles.
+        var unfinished = new HashSet<CollectedReport>();
+        var waiting = new HashSet<CollectedReport>();
+        var lineOf = new Dictionary<BackupEntry, (ReportLine Line, CollectedReport Report)>(ReferenceEqualityComparer.Instance);
+        var stagedEntries = new List<BackupEntry>();
+        foreach (var w in work)
+        {
+            for (var i = 0; i < w.Outcomes.Count; i++)
+            {
+                var (line, report) = w.Lines[i];
+                switch (w.Outcomes[i])
+                {
+                    case LineOutcome.Verified { Line: var verified }:
+                        summary.BytesVerified += verified.BytesVerified;
+                        lines.LogVerdict(w.Job, verified.Entry);
+                        recorder.Stage(w.Job, verified.Entry, verified.RemoveAfterCommit);
+                        lineOf[verified.Entry] = (line, report);
+                        stagedEntries.Add(verified.Entry);
+                        covered.Add((w.Job.Id, MissingDetector.CycleOf(w.Job, verified.Entry)));
+                        break;
+                    case LineOutcome.Failed { Error: var error }:
+                        unfinished.Add(report);
+                        LogLineFailure(w.Job, line, error);
+                        break;
+                }
+            }
+            if (w.OneByOneFrom >= 0) waiting.UnionWith(w.Lines.Skip(w.OneByOneFrom).Select(l => l.Report));
+        }
+        var oneByOne = work.Where(w => w.OneByOneFrom >= 0).ToList();
+        var slowJobs = oneByOne.Select(w => w.Job).ToHashSet();
+        foreach (var (job, entry) in missing.Due(jobs.Where(j => !slowJobs.Contains(j)), covered))
+        {
+            recorder.Stage(job, entry, null);
+            stagedEntries.Add(entry);
+        }
+        var now = time.UtcNow();
+        foreach (var job in jobs) job.LastCheckedAtUtc = now;
+
+        var records = new Dictionary<CollectedReport, ProcessedReport>();
+        var newRecords = new List<ProcessedReport>();
+        foreach (var report in reports.Where(r => !unfinished.Contains(r) && !waiting.Contains(r)))
+        {
+            if (!earlierRecords.TryGetValue((report.AgentId, report.FileName, report.ContentSha256), out var record))
+                newRecords.Add(record = filing.NewArchiveRecord(report));
+            records[report] = record;
+        }
+
+        var result = await recorder.CommitStagedAsync(newRecords, jobs, cancellationToken);
+        var notRecorded = new HashSet<BackupEntry>(ReferenceEqualityComparer.Instance);
+        foreach (var (entry, error) in result.NotRecorded)
+        {
+            notRecorded.Add(entry);
+            var job = jobs.First(j => j.Id == entry.ExpectedJobId);
+            if (lineOf.TryGetValue(entry, out var source))
+            {
+                unfinished.Add(source.Report);
+                LogLineFailure(job, source.Line, error);
+            }
+            else
+            {
+                missing.LogRecordedElsewhere(job, entry, error);
+            }
+        }
+        foreach (var entry in stagedEntries.Where(e => !notRecorded.Contains(e))) summary.Count(entry.Status);
+
+        await ProcessOneByOneAsync(oneByOne, unfinished, summary, cancellationToken);
+        if (oneByOne.Count > 0 || !result.AlsoAddSaved)
+        {
+            now = time.UtcNow();
+            foreach (var job in jobs) job.LastCheckedAtUtc = now;
+            await recorder.SaveJobsAsync(jobs, cancellationToken);
+        }
+
+        // Files only: the reports whose records the batch committed move in parallel, the others one by one.
+        var toArchive = reports.Where(r => !unfinished.Contains(r)).ToList();
+        await Parallel.ForEachAsync(toArchive.Where(r => result.AlsoAddSaved && records.ContainsKey(r)), parallel,
+            (report, ct) => new ValueTask(ArchiveAsync(report, records[report], ct)));
+        foreach (var report in toArchive.Where(r => !(result.AlsoAddSaved && records.ContainsKey(r))))
+            await ArchiveAsync(report, null, cancellationToken);
+    }
+
+    private async Task ArchiveAsync(CollectedReport report, ProcessedReport? committedRecord, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (committedRecord is not null) await filing.MoveToRecordedPlaceAsync(report, committedRecord, cancellationToken);
+            else await filing.ArchiveAsync(report, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbUpdateException)
+        {
+            logger.LogError("Report {Agent}/log/{File} could not be archived: {Error}; it stays in staging for the next scan", report.AgentId, report.FileName, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Runs file work on every core and meanwhile renews the batch's claims (the DbContext is idle then):
+    /// hashing a batch of large files can outlast a claim, and another scan must not take the agents over.
+    /// </summary>
+    private async Task WhileClaimedAsync(IReadOnlyList<string> agents, Func<Task> fileWork, CancellationToken cancellationToken)
+    {
+        var running = fileWork();
+        using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (await Task.WhenAny(running, Task.Delay(AgentLeases.Duration / 3, time, finished.Token)) != running)
+            await leases.RenewAsync(agents, cancellationToken);
+        await finished.CancelAsync();
+        await running;
+    }
+
+    /// <summary>Groups the reports' lines by job, oldest first; lines with no active job are logged and ignored.</summary>
+    private List<JobWork> Plan(List<ExpectedBackupJob> jobs, List<CollectedReport> reports, ScanSummary summary)
+    {
+        var byKey = jobs.ToDictionary(j => (j.AgentIdResponsible, j.DatabaseName));
+        var byJob = new Dictionary<ExpectedBackupJob, JobWork>();
+        var work = new List<JobWork>();
+        foreach (var report in reports)
+        {
+            foreach (var line in report.Report.Databases)
+            {
+                if (!byKey.TryGetValue((report.AgentId, line.DbName), out var job))
+                {
+                    summary.UnmatchedLines++;
+                    logger.LogWarning("Unmatched line in {Agent}/log/{File}: no active job for database '{Db}'; ignored", report.AgentId, report.FileName, line.DbName);
+                    continue;
+                }
+                if (!byJob.TryGetValue(job, out var w)) work.Add(byJob[job] = w = new JobWork(job));
+                w.Lines.Add((line, report));
+            }
+        }
+        foreach (var w in work)
+        {
+            // Oldest first, so the history is complete and the newest line sets the job's status.
+            var sorted = w.Lines.OrderBy(l => l.Line.OperationTimestampUtc).ToList();
+            w.Lines.Clear();
+            w.Lines.AddRange(sorted);
+        }
+        return work;
+    }
+
+    /// <summary>The entries already recorded for the batch's lines (a re-scan after an interrupted one), in one query.</summary>
+    private async Task<Dictionary<(int, DateTime), BackupEntry>> ExistingEntriesAsync(List<JobWork> work, CancellationToken cancellationToken)
+    {
+        if (work.Count == 0) return [];
+        var ids = work.Select(w => w.Job.Id).ToList();
+        var times = work.SelectMany(w => w.Lines).Select(l => l.Line.OperationTimestampUtc).ToList();
+        DateTime? from = times.Min(), to = times.Max();
+        var found = await db.Entries.AsNoTracking()
+            .Where(e => ids.Contains(e.ExpectedJobId) && e.AgentReportTimestampUtc >= from && e.AgentReportTimestampUtc <= to)
+            .ToListAsync(cancellationToken);
+        return found.ToDictionary(e => (e.ExpectedJobId, e.AgentReportTimestampUtc!.Value));
+    }
+
+    /// <summary>Runs in parallel with other jobs' work: files only, never the database.</summary>
+    private async Task VerifyAsync(JobWork w, Dictionary<(int, DateTime), BackupEntry> existing, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<DateTime>();
+        foreach (var (line, _) in w.Lines)
+        {
+            try
+            {
+                if (existing.TryGetValue((w.Job.Id, line.OperationTimestampUtc), out var recorded))
+                {
+                    await lines.FinishLeftoverAsync(w.Job, line, recorded, cancellationToken);
+                    w.Outcomes.Add(new LineOutcome.AlreadyRecorded());
+                    continue;
+                }
+                // A second line for the same time is decided against the first one's entry, once that is committed.
+                var verified = seen.Add(line.OperationTimestampUtc) ? await lines.VerifyAsync(w.Job, line, cancellationToken) : null;
+                if (verified is null)
+                {
+                    w.OneByOneFrom = w.Outcomes.Count;
+                    return;
+                }
+                w.Outcomes.Add(new LineOutcome.Verified(verified));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                w.Outcomes.Add(new LineOutcome.Failed(e));
+            }
+        }
+    }
+
+    /// <summary>The lines that need the database, and their jobs' missed cycles, after the batch is committed.</summary>
+    private async Task ProcessOneByOneAsync(List<JobWork> oneByOne, HashSet<CollectedReport> unfinished, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        if (oneByOne.Count == 0) return;
+        foreach (var w in oneByOne)
+        {
+            foreach (var (line, report) in w.Lines.Skip(w.OneByOneFrom))
+            {
+                try
+                {
+                    var entry = await lines.ProcessAsync(w.Job, line, summary, cancellationToken);
+                    if (entry is not null) summary.Count(entry.Status);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or DbUpdateException)
+                {
+                    unfinished.Add(report);
+                    LogLineFailure(w.Job, line, e);
+                }
+            }
+        }
+        await missing.DetectAsync(oneByOne.Select(w => w.Job).ToList(), summary, cancellationToken);
+    }
+
+    private void LogLineFailure(ExpectedBackupJob job, ReportLine line, Exception e) =>
+        logger.LogError("Job '{Db}' (ID: {Id}): line of {Time:o} could not be processed: {Error}; its report stays in staging for the next scan", job.DatabaseName, job.Id, line.OperationTimestampUtc, e.Message);
+}
