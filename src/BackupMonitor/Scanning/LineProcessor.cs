@@ -178,15 +178,9 @@ public sealed class LineProcessor(
     {
         try
         {
-            if (earlierCopies && await EarlierCopyAsync(layout.Areas.Validated, relative, staged, entry.ServerCalculatedStagedHash, quarantine: false, cancellationToken) is { } copied)
-            {
-                entry.ValidatedPath = copied;
-                return staged;
-            }
-            var target = StorageLayout.FreeRelativePath(layout.Areas.Validated, relative);
-            var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Validated, target), entry.ServerCalculatedStagedHash, cancellationToken);
-            entry.ValidatedPath = target;
-            return outcome == FileMover.Outcome.Copied ? staged : null;
+            (entry.ValidatedPath, var removeAfterCommit) = await MoveIntoAsync(
+                layout.Areas.Validated, quarantine: false, staged, relative, entry.ServerCalculatedStagedHash, earlierCopies, cancellationToken);
+            return removeAfterCommit;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -195,6 +189,20 @@ public sealed class LineProcessor(
             entry.ErrorMessage = EntryDecision.PromotionFailed(e.Message);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Moves the staged file into <paramref name="area"/> (or reuses the copy an interrupted run left there);
+    /// returns where it went and the staged path to remove after the commit when it was copied.
+    /// </summary>
+    private async Task<(string Target, string? RemoveAfterCommit)> MoveIntoAsync(
+        string area, bool quarantine, string staged, string relative, string? hash, bool earlierCopies, CancellationToken cancellationToken)
+    {
+        if (earlierCopies && await EarlierCopyAsync(area, relative, staged, hash, quarantine, cancellationToken) is { } copied)
+            return (copied, staged);
+        var target = StorageLayout.FreeRelativePath(area, relative);
+        var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(area, target), quarantine ? null : hash, cancellationToken);
+        return (target, outcome == FileMover.Outcome.Copied ? staged : null);
     }
 
     /// <summary>
@@ -220,15 +228,9 @@ public sealed class LineProcessor(
     {
         try
         {
-            if (earlierCopies && await EarlierCopyAsync(layout.Areas.Quarantine, relative, staged, entry.ServerCalculatedStagedHash, quarantine: true, cancellationToken) is { } copied)
-            {
-                entry.QuarantinePath = copied;
-                return staged;
-            }
-            var target = StorageLayout.FreeRelativePath(layout.Areas.Quarantine, relative);
-            var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(layout.Areas.Quarantine, target), null, cancellationToken);
-            entry.QuarantinePath = target;
-            return outcome == FileMover.Outcome.Copied ? staged : null;
+            (entry.QuarantinePath, var removeAfterCommit) = await MoveIntoAsync(
+                layout.Areas.Quarantine, quarantine: true, staged, relative, entry.ServerCalculatedStagedHash, earlierCopies, cancellationToken);
+            return removeAfterCommit;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
