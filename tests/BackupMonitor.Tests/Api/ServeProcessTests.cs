@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+
+using BackupMonitor.Tests.Scale;
+using BackupMonitor.Tests.Support;
 
 namespace BackupMonitor.Tests.Api;
 
@@ -17,9 +19,9 @@ public sealed class ServeProcessTests
     public async Task Serve_process_answers_over_a_real_socket_and_exits_0_on_sigterm()
     {
         var root = ApiTestHost.NewRoot();
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { ServerDll(), "serve", "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { BackupMonitorProcess.DllPath, "serve", "--urls", $"http://127.0.0.1:{port}" }) start.ArgumentList.Add(arg);
         foreach (var (key, value) in ApiTestHost.DefaultSettings(root)) start.Environment[key] = value;
         start.Environment["SCAN_INTERVAL_SECONDS"] = "3600";
         var log = new StringBuilder();
@@ -31,7 +33,7 @@ public sealed class ServeProcessTests
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-            await WaitUntilHealthyAsync(http, server, log);
+            await BackupMonitorProcess.WaitUntilHealthyAsync(server, $"http://127.0.0.1:{port}", () => { lock (log) return log.ToString(); }, Deadline);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiTestHost.FullKey);
 
             var created = await http.PostAsJsonAsync("/api/jobs", ApiTestHost.JobBody());
@@ -77,43 +79,5 @@ public sealed class ServeProcessTests
             Assert.True(DateTime.UtcNow < until, "a scan was still running at the deadline");
             await Task.Delay(100);
         }
-    }
-
-    private static async Task WaitUntilHealthyAsync(HttpClient http, Process server, StringBuilder log)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            Assert.False(server.HasExited, $"serve exited early:\n{log}");
-            Assert.True(DateTime.UtcNow < until, $"serve not healthy before the deadline:\n{log}");
-            try
-            {
-                if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The program as built next to its project (same configuration as these tests).</summary>
-    private static string ServerDll()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0/
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var dll = Path.Combine(folder.FullName, "src", "BackupMonitor", "bin", configuration, "net10.0", "backupmonitor.dll");
-            if (File.Exists(dll)) return dll;
-        }
-        throw new FileNotFoundException("backupmonitor.dll not found above " + AppContext.BaseDirectory);
     }
 }

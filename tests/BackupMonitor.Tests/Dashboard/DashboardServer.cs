@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using BackupMonitor.Tests.Api;
 using BackupMonitor.Tests.Scale;
+using BackupMonitor.Tests.Support;
 using Microsoft.Playwright;
 
 namespace BackupMonitor.Tests.Dashboard;
@@ -55,14 +54,14 @@ public sealed class DashboardServer : IAsyncLifetime
         var demo = await BackupMonitorProcess.RunAsync(environment, "demo", "--dir", Folder);
         Assert.True(demo.ExitCode == 0, $"demo failed: {demo.Error}");
 
-        var port = FreePort();
+        var port = Loopback.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         server = BackupMonitorProcess.Start(environment, "serve", "--urls", BaseUrl);
         server.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         server.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         server.BeginOutputReadLine();
         server.BeginErrorReadLine();
-        await WaitUntilHealthyAsync();
+        await BackupMonitorProcess.WaitUntilHealthyAsync(server, BaseUrl, () => Log, Deadline);
 
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -101,33 +100,6 @@ public sealed class DashboardServer : IAsyncLifetime
             paths.Add(path);
         }
         return paths;
-    }
-
-    private async Task WaitUntilHealthyAsync()
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
-        var until = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            Assert.False(server!.HasExited, $"serve exited early:\n{Log}");
-            Assert.True(DateTime.UtcNow < until, $"serve not healthy before the deadline:\n{Log}");
-            try
-            {
-                if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync()

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using BackupMonitor.Tests.Support;
 using MimeKit;
 
 namespace BackupMonitor.Tests.Notifications;
@@ -35,7 +35,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
     {
         var certificates = SmtpTestCertificates.Instance;
         var folder = Directory.CreateTempSubdirectory("bm-smtp-").FullName;
-        var server = new SmtpTestServer(folder, FreePort(), certificateFromOtherCa ? certificates.Untrusted : certificates.Trusted);
+        var server = new SmtpTestServer(folder, Loopback.FreePort(), certificateFromOtherCa ? certificates.Untrusted : certificates.Trusted);
         await server.StartAgainAsync();
         return server;
     }
@@ -135,12 +135,6 @@ public sealed class SmtpTestServer : IAsyncDisposable
                 "Install it with: apt-get install -y --no-install-recommends python3-aiosmtpd");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Two throwaway CAs made with openssl, each with a server certificate for localhost / 127.0.0.1.</summary>

@@ -41,6 +41,27 @@ public sealed class BackupMonitorProcess
         return new Result(process.ExitCode, await output, await error);
     }
 
+    /// <summary>Polls `/health` until `serve` answers 200; fails with its log if it exits or the deadline passes.</summary>
+    public static async Task WaitUntilHealthyAsync(Process server, string baseUrl, Func<string> log, TimeSpan deadline)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(10) };
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            Assert.False(server.HasExited, $"serve exited early:\n{log()}");
+            Assert.True(DateTime.UtcNow < until, $"serve not healthy before the deadline:\n{log()}");
+            try
+            {
+                if ((await http.GetAsync("/health")).StatusCode == System.Net.HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = Start(environment, args);
