@@ -14,10 +14,18 @@ public static class FileMover
 {
     public enum Outcome { Renamed, Copied }
 
-    private const int CrossDevice = 18; // EXDEV
+    private const int NoSuchFile = 2, AlreadyExists = 17, CrossDevice = 18, InvalidArgument = 22, NotImplemented = 38; // errno
+    private const int CurrentFolder = -100; // AT_FDCWD
+    private const uint NoReplace = 1; // RENAME_NOREPLACE
 
     [DllImport("libc", SetLastError = true, EntryPoint = "rename")]
     private static extern int NativeRename([MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "renameat2")]
+    private static extern int NativeRenameAt2(int oldFolder, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newFolder, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
+
+    /// <summary>False once renameat2(RENAME_NOREPLACE) proved unsupported here (old kernel or a filesystem without it).</summary>
+    private static volatile bool noReplaceWorks = !OperatingSystem.IsWindows();
 
     /// <summary>Test seam: pretend every rename crosses filesystems.</summary>
     internal static bool ForceCopy { get; set; }
@@ -45,9 +53,23 @@ public static class FileMover
     /// </summary>
     public static async Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, CancellationToken cancellationToken)
     {
+        // Usually one system call: a rename that refuses to replace anything, the folder made only when missing.
+        var renamed = TryRenameNoReplace(source, destination);
+        if (renamed == NoReplaceResult.FolderMissing)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            renamed = TryRenameNoReplace(source, destination);
+        }
+        switch (renamed)
+        {
+            case NoReplaceResult.Renamed: return Outcome.Renamed;
+            case NoReplaceResult.Exists: throw new DestinationExistsException(destination);
+            case NoReplaceResult.FolderMissing: throw new FileNotFoundException($"'{source}' vanished before it could be moved", source);
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        if (File.Exists(destination)) throw new IOException($"'{destination}' already exists");
-        if (TryRename(source, destination)) return Outcome.Renamed;
+        if (Path.Exists(destination)) throw new DestinationExistsException(destination);
+        if (renamed == NoReplaceResult.Unsupported && TryRename(source, destination)) return Outcome.Renamed;
 
         var temporary = destination + $".{Guid.NewGuid():N}.tmp";
         try
@@ -62,6 +84,27 @@ public static class FileMover
         {
             TryDelete(temporary);
             throw;
+        }
+    }
+
+    private enum NoReplaceResult { Renamed, Exists, FolderMissing, CrossDevice, Unsupported }
+
+    /// <summary>rename(2) that fails instead of replacing: no window between "is the destination free?" and the move.</summary>
+    private static NoReplaceResult TryRenameNoReplace(string source, string destination)
+    {
+        if (ForceCopy) return NoReplaceResult.CrossDevice;
+        if (!noReplaceWorks) return NoReplaceResult.Unsupported;
+        if (NativeRenameAt2(CurrentFolder, source, CurrentFolder, destination, NoReplace) == 0) return NoReplaceResult.Renamed;
+        var errno = Marshal.GetLastPInvokeError();
+        switch (errno)
+        {
+            case AlreadyExists: return NoReplaceResult.Exists;
+            case NoSuchFile: return NoReplaceResult.FolderMissing; // or the source vanished: the caller retries once
+            case CrossDevice: return NoReplaceResult.CrossDevice;
+            case InvalidArgument or NotImplemented:
+                noReplaceWorks = false;
+                return NoReplaceResult.Unsupported;
+            default: throw new IOException($"cannot move '{source}' to '{destination}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
         }
     }
 
@@ -94,4 +137,18 @@ public static class FileMover
     {
         try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>The destination of a move is taken: nothing was moved.</summary>
+public sealed class DestinationExistsException(string destination) : IOException($"'{destination}' already exists")
+{
+    public string Destination { get; } = destination;
+}
+
+/// <summary>Symbolic links, seen with one lstat(2) for a regular file (FileInfo.LinkTarget always costs a readlink(2)).</summary>
+public static class FileLinks
+{
+    /// <summary>The link's target when <paramref name="info"/> is a symbolic link, otherwise null.</summary>
+    public static string? TargetOf(FileSystemInfo info) =>
+        info.Attributes is var attributes && (int)attributes != -1 && attributes.HasFlag(FileAttributes.ReparsePoint) ? info.LinkTarget ?? "" : null;
 }

@@ -14,19 +14,26 @@ namespace BackupMonitor.Persistence;
 /// </summary>
 public static class BulkWriter
 {
-    /// <summary>Inserts the rows and sets their generated keys.</summary>
+    /// <summary>Inserts the rows and sets their generated keys (a key the rows carry themselves is written as is).</summary>
     public static async Task InsertAsync<T>(this BackupMonitorDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class
     {
         if (rows.Count == 0) return;
-        var entityType = db.Model.FindEntityType(typeof(T))!;
+        var entityType = db.Entity<T>();
         var key = entityType.FindPrimaryKey()!.Properties.Single();
-        var columns = entityType.GetProperties().Where(p => !p.IsPrimaryKey()).ToList();
+        var generated = key.ValueGenerated != ValueGenerated.Never;
+        var columns = entityType.GetProperties().Where(p => !(generated && p.IsPrimaryKey())).ToList();
         await using var command = CreateCommand(db,
-            $"INSERT INTO {Quote(entityType.GetTableName()!)} ({string.Join(", ", columns.Select(c => Quote(c.GetColumnName())))}) " +
-            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))}) RETURNING {Quote(key.GetColumnName())}");
+            $"INSERT INTO {db.Table<T>()} ({string.Join(", ", columns.Select(c => RawSql.Quote(c.GetColumnName())))}) " +
+            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})" + (generated ? $" RETURNING {RawSql.Quote(key.GetColumnName())}" : ""));
+        var binder = new Binder(command, columns);
         foreach (var row in rows)
         {
-            Bind(command, columns, row);
+            binder.Bind(row);
+            if (!generated)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                continue;
+            }
             var id = await command.ExecuteScalarAsync(cancellationToken);
             key.PropertyInfo!.SetValue(row, Convert.ChangeType(id, key.ClrType, System.Globalization.CultureInfo.InvariantCulture));
         }
@@ -36,40 +43,56 @@ public static class BulkWriter
     public static async Task UpdateAsync<T>(this BackupMonitorDbContext db, IReadOnlyCollection<T> rows, IReadOnlyList<string> propertyNames, CancellationToken cancellationToken) where T : class
     {
         if (rows.Count == 0) return;
-        var entityType = db.Model.FindEntityType(typeof(T))!;
+        var entityType = db.Entity<T>();
         var key = entityType.FindPrimaryKey()!.Properties.Single();
         var columns = propertyNames.Select(n => entityType.FindProperty(n)!).Append(key).ToList();
         await using var command = CreateCommand(db,
-            $"UPDATE {Quote(entityType.GetTableName()!)} SET {string.Join(", ", columns.SkipLast(1).Select((c, i) => $"{Quote(c.GetColumnName())} = @p{i}"))} " +
-            $"WHERE {Quote(key.GetColumnName())} = @p{columns.Count - 1}");
+            $"UPDATE {db.Table<T>()} SET {string.Join(", ", columns.SkipLast(1).Select((c, i) => $"{RawSql.Quote(c.GetColumnName())} = @p{i}"))} " +
+            $"WHERE {RawSql.Quote(key.GetColumnName())} = @p{columns.Count - 1}");
+        var binder = new Binder(command, columns);
         foreach (var row in rows)
         {
-            Bind(command, columns, row);
+            binder.Bind(row);
             await command.ExecuteNonQueryAsync(cancellationToken);
-            var entry = db.Entry(row);
-            if (entry.State != EntityState.Detached) entry.State = EntityState.Unchanged;
         }
+        // Only the rows EF tracks need marking (asking EF about an untracked row would start tracking it).
+        var written = rows.ToHashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in db.ChangeTracker.Entries<T>().Where(e => written.Contains(e.Entity)).ToList()) entry.State = EntityState.Unchanged;
     }
 
-    private static DbCommand CreateCommand(BackupMonitorDbContext db, string sql)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("bulk writes run inside the caller's transaction");
-        command.CommandText = sql;
-        return command;
-    }
+    private static DbCommand CreateCommand(BackupMonitorDbContext db, string sql) =>
+        db.Database.CurrentTransaction is null
+            ? throw new InvalidOperationException("bulk writes run inside the caller's transaction")
+            : db.Command(sql);
 
-    private static void Bind(DbCommand command, List<IProperty> columns, object row)
+    /// <summary>
+    /// One parameter per column, made once by the column's type mapping (as SaveChanges would make it) and given
+    /// each row's value in turn, converted as the mapping converts it: no allocation per value.
+    /// </summary>
+    private sealed class Binder
     {
-        command.Parameters.Clear();
-        for (var i = 0; i < columns.Count; i++)
+        private readonly (DbParameter Parameter, IClrPropertyGetter Getter, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter)[] slots;
+
+        public Binder(DbCommand command, IReadOnlyList<IProperty> columns)
         {
-            var column = columns[i];
-            var value = column.PropertyInfo is PropertyInfo property ? property.GetValue(row) : null;
-            command.Parameters.Add(column.GetRelationalTypeMapping().CreateParameter(command, "@p" + i, value, column.IsNullable));
+            slots = new (DbParameter, IClrPropertyGetter, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter?)[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                var mapping = columns[i].GetRelationalTypeMapping();
+                var parameter = mapping.CreateParameter(command, "@p" + i, null, columns[i].IsNullable);
+                command.Parameters.Add(parameter);
+                slots[i] = (parameter, columns[i].GetGetter(), mapping.Converter);
+            }
+        }
+
+        public void Bind(object row)
+        {
+            foreach (var (parameter, getter, converter) in slots)
+            {
+                var value = getter.GetClrValueUsingContainingEntity(row);
+                if (value is not null && converter is not null) value = converter.ConvertToProvider(value);
+                parameter.Value = value ?? DBNull.Value;
+            }
         }
     }
-
-    private static string Quote(string identifier) => $"\"{identifier}\"";
 }

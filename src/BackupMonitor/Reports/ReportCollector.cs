@@ -64,7 +64,7 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
     private Found ReadOne(string agentId, string path)
     {
         var info = new FileInfo(path);
-        if (info.LinkTarget is { } target) return new Found.Link(path, target);
+        if (FileLinks.TargetOf(info) is { } target) return new Found.Link(path, target);
         if (time.GetUtcNow().UtcDateTime - info.LastWriteTimeUtc < TimeSpan.FromSeconds(options.MinFileAgeSeconds)) return new Found.Deferred(path);
         if (info.Length > StatusReportParser.MaxReportBytes)
         {
@@ -134,5 +134,5 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
         return collected;
     }
 
-    internal static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
+    internal static bool IsLink(string path) => FileLinks.TargetOf(new FileInfo(path)) is not null;
 }

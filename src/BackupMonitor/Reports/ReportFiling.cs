@@ -33,9 +33,11 @@ public sealed class ReportFiling(BackupMonitorDbContext db, StorageLayout layout
         if (reports.Count == 0) return [];
         var agents = reports.Select(r => r.AgentId).Distinct().ToList();
         var contents = reports.Select(r => r.ContentSha256).Distinct().ToList();
-        var found = await db.ProcessedReports.AsNoTracking()
-            .Where(r => agents.Contains(r.AgentId) && contents.Contains(r.ContentSha256))
-            .ToListAsync(cancellationToken);
+        await using var select = db.Command("");
+        select.CommandText = $"SELECT {db.AllColumns<ProcessedReport>()} FROM {db.Table<ProcessedReport>()} " +
+            $"WHERE {select.In(db, db.Column<ProcessedReport>(nameof(ProcessedReport.AgentId)), "@agents", agents)} " +
+            $"AND {select.In(db, db.Column<ProcessedReport>(nameof(ProcessedReport.ContentSha256)), "@contents", contents)}";
+        var found = await select.ReadEntitiesAsync<ProcessedReport>(db, cancellationToken);
         return found.DistinctBy(r => (r.AgentId, r.FileName, r.ContentSha256)).ToDictionary(r => (r.AgentId, r.FileName, r.ContentSha256));
     }
 
@@ -96,20 +98,19 @@ public sealed class ReportFiling(BackupMonitorDbContext db, StorageLayout layout
     private async Task MoveRecordedAsync(string source, string area, string relative, string contentSha256, CancellationToken cancellationToken)
     {
         var destination = StorageLayout.Absolute(area, relative);
-        if (File.Exists(destination))
+        try
+        {
+            if (await FileMover.MoveAsync(source, destination, contentSha256, cancellationToken) == FileMover.Outcome.Copied)
+                File.Delete(source);
+        }
+        catch (DestinationExistsException) when (File.Exists(destination))
         {
             // An earlier run copied it but stopped before removing the staged report.
             var existing = await FileHasher.HashAsync(destination, cancellationToken);
-            if (existing.Sha256 == contentSha256)
-            {
-                logger.LogInformation("Report {Source} is already stored as {Destination}; removing the staged copy", source, destination);
-                File.Delete(source);
-                return;
-            }
-            throw new IOException($"'{destination}' already holds another file; '{source}' left in staging");
-        }
-        if (await FileMover.MoveAsync(source, destination, contentSha256, cancellationToken) == FileMover.Outcome.Copied)
+            if (existing.Sha256 != contentSha256) throw new IOException($"'{destination}' already holds another file; '{source}' left in staging");
+            logger.LogInformation("Report {Source} is already stored as {Destination}; removing the staged copy", source, destination);
             File.Delete(source);
+        }
     }
 
     private Task<ProcessedReport?> FindAsync(string agentId, string fileName, string contentSha256, CancellationToken cancellationToken) =>

@@ -203,9 +203,13 @@ public sealed class AgentBatchScan(
         var ids = work.Select(w => w.Job.Id).ToList();
         var times = work.SelectMany(w => w.Lines).Select(l => l.Line.OperationTimestampUtc).ToList();
         DateTime? from = times.Min(), to = times.Max();
-        var found = await db.Entries.AsNoTracking()
-            .Where(e => ids.Contains(e.ExpectedJobId) && e.AgentReportTimestampUtc >= from && e.AgentReportTimestampUtc <= to)
-            .ToListAsync(cancellationToken);
+        await using var select = db.Command("");
+        var reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc));
+        select.CommandText = $"SELECT {db.AllColumns<BackupEntry>()} FROM {db.Table<BackupEntry>()} " +
+            $"WHERE {select.In(db, db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), "@jobs", ids)} " +
+            $"AND {reported} >= {select.Parameter<BackupEntry>(db, "@from", nameof(BackupEntry.AgentReportTimestampUtc), from)} " +
+            $"AND {reported} <= {select.Parameter<BackupEntry>(db, "@to", nameof(BackupEntry.AgentReportTimestampUtc), to)}";
+        var found = await select.ReadEntitiesAsync<BackupEntry>(db, cancellationToken);
         return found.ToDictionary(e => (e.ExpectedJobId, e.AgentReportTimestampUtc!.Value));
     }
 

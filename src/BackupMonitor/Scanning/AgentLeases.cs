@@ -25,15 +25,19 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
     public async Task FreeClaimsOfDeadProcessesAsync(CancellationToken cancellationToken)
     {
         var now = time.UtcNow();
-        var owner = Owner;
-        var holders = await db.AgentLeases.AsNoTracking()
-            .Where(l => l.ExpiresAtUtc >= now && l.Owner != owner)
-            .Select(l => l.Owner).Distinct().ToListAsync(cancellationToken);
+        var holders = new List<string>();
+        await using (var select = db.Command(""))
+        {
+            select.CommandText = $"SELECT DISTINCT {OwnerColumn} FROM {Table} " +
+                $"WHERE {ExpiresColumn} >= {Expires(select, "@now", now)} AND {OwnerColumn} <> {OwnerValue(select, "@owner", Owner)}";
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) holders.Add(reader.GetString(0));
+        }
         var dead = holders.Where(IsDeadLocalProcess).ToList();
         if (dead.Count == 0) return;
-        var expired = now.AddSeconds(-1);
-        await db.AgentLeases.Where(l => dead.Contains(l.Owner))
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAtUtc, expired), cancellationToken);
+        await using var update = db.Command("");
+        update.CommandText = $"UPDATE {Table} SET {ExpiresColumn} = {Expires(update, "@expired", now.AddSeconds(-1))} WHERE {update.In(db, OwnerColumn, "@dead", dead)}";
+        await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -45,50 +49,63 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
     {
         var now = time.UtcNow();
         var until = now + Duration;
-        var owner = Owner;
-        var ids = agentIds.ToList();
-        await db.AgentLeases
-            .Where(l => ids.Contains(l.AgentId) && (l.Owner == owner || l.ExpiresAtUtc < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Owner, owner).SetProperty(l => l.ExpiresAtUtc, until), cancellationToken);
-        var holders = await db.AgentLeases.AsNoTracking()
-            .Where(l => ids.Contains(l.AgentId))
-            .Select(l => new { l.AgentId, l.Owner })
-            .ToDictionaryAsync(l => l.AgentId, l => l.Owner, StringComparer.Ordinal, cancellationToken);
-        var claimed = holders.Where(h => h.Value == owner).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
+        await using (var update = db.Command(""))
+        {
+            update.CommandText = $"UPDATE {Table} SET {OwnerColumn} = {OwnerValue(update, "@owner", Owner)}, {ExpiresColumn} = {Expires(update, "@until", until)} " +
+                $"WHERE {update.In(db, AgentColumn, "@agents", agentIds)} AND ({OwnerColumn} = @owner OR {ExpiresColumn} < {Expires(update, "@now", now)})";
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var holders = await HoldersAsync(agentIds, cancellationToken);
+        var claimed = holders.Where(h => h.Value == Owner).Select(h => h.Key).ToHashSet(StringComparer.Ordinal);
 
-        var unknown = ids.Where(id => !holders.ContainsKey(id)).ToList();
+        var unknown = agentIds.Where(id => !holders.ContainsKey(id)).ToList();
         for (var attempt = 0; unknown.Count > 0 && attempt < 3; attempt++)
         {
-            if (await TryInsertAsync(unknown, owner, until, cancellationToken))
+            if (await TryInsertAsync(unknown, until, cancellationToken))
             {
                 claimed.UnionWith(unknown);
                 break;
             }
             // Another process inserted some of them first (they are its now): try again with the others.
-            var inserted = await db.AgentLeases.AsNoTracking().Where(l => unknown.Contains(l.AgentId)).Select(l => l.AgentId).ToListAsync(cancellationToken);
-            unknown = unknown.Except(inserted).ToList();
+            var inserted = await HoldersAsync(unknown, cancellationToken);
+            unknown = unknown.Where(id => !inserted.ContainsKey(id)).ToList();
         }
-        return ids.Where(claimed.Contains).ToList();
+        return agentIds.Where(claimed.Contains).ToList();
     }
 
-    private async Task<bool> TryInsertAsync(IReadOnlyList<string> agentIds, string owner, DateTime until, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, string>> HoldersAsync(IReadOnlyCollection<string> agentIds, CancellationToken cancellationToken)
     {
-        var leases = agentIds.Select(id => new AgentLease { AgentId = id, Owner = owner, ExpiresAtUtc = until }).ToList();
-        db.AgentLeases.AddRange(leases);
+        await using var select = db.Command("");
+        select.CommandText = $"SELECT {AgentColumn}, {OwnerColumn} FROM {Table} WHERE {select.In(db, AgentColumn, "@agents", agentIds)}";
+        var holders = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) holders[reader.GetString(0)] = reader.GetString(1);
+        return holders;
+    }
+
+    private async Task<bool> TryInsertAsync(IReadOnlyList<string> agentIds, DateTime until, CancellationToken cancellationToken)
+    {
+        var leases = agentIds.Select(id => new AgentLease { AgentId = id, Owner = Owner, ExpiresAtUtc = until }).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.InsertAsync(leases, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException)
+        catch (System.Data.Common.DbException)
         {
+            await transaction.RollbackAsync(CancellationToken.None);
             return false; // another process inserted a claim first
         }
-        finally
-        {
-            foreach (var lease in leases) db.Entry(lease).State = EntityState.Detached;
-        }
     }
+
+    private string Table => db.Table<AgentLease>();
+    private string AgentColumn => db.Column<AgentLease>(nameof(AgentLease.AgentId));
+    private string OwnerColumn => db.Column<AgentLease>(nameof(AgentLease.Owner));
+    private string ExpiresColumn => db.Column<AgentLease>(nameof(AgentLease.ExpiresAtUtc));
+    private string Expires(System.Data.Common.DbCommand command, string name, DateTime value) => command.Parameter<AgentLease>(db, name, nameof(AgentLease.ExpiresAtUtc), value);
+    private string OwnerValue(System.Data.Common.DbCommand command, string name, string value) => command.Parameter<AgentLease>(db, name, nameof(AgentLease.Owner), value);
 
     /// <summary>Owners are `machine:pid:nonce`; on the same machine a vanished pid means a crashed scan.</summary>
     private static bool IsDeadLocalProcess(string holder)
@@ -113,10 +130,9 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
     public async Task ReleaseAsync(IReadOnlyList<string> agentIds)
     {
         if (agentIds.Count == 0) return;
-        var expired = time.UtcNow().AddSeconds(-1);
-        var owner = Owner;
-        var ids = agentIds.ToList();
-        await db.AgentLeases.Where(l => ids.Contains(l.AgentId) && l.Owner == owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAtUtc, expired), CancellationToken.None);
+        await using var update = db.Command("");
+        update.CommandText = $"UPDATE {Table} SET {ExpiresColumn} = {Expires(update, "@expired", time.UtcNow().AddSeconds(-1))} " +
+            $"WHERE {update.In(db, AgentColumn, "@agents", agentIds)} AND {OwnerColumn} = {OwnerValue(update, "@owner", Owner)}";
+        await update.ExecuteNonQueryAsync(CancellationToken.None);
     }
 }

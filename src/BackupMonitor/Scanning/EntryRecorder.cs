@@ -33,13 +33,18 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
     /// <summary>Loads the newest entry time of these jobs (the others keep what was loaded before).</summary>
     public async Task LoadAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken)
     {
-        var ids = jobIds.ToList();
-        var latest = await db.Entries
-            .Where(e => ids.Contains(e.ExpectedJobId))
-            .GroupBy(e => e.ExpectedJobId)
-            .Select(g => new { JobId = g.Key, Reported = g.Max(e => e.AgentReportTimestampUtc), Cycle = g.Max(e => e.ExpectedCycleUtc) })
-            .ToListAsync(cancellationToken);
-        foreach (var l in latest) latestEffective[l.JobId] = Max(l.Reported, l.Cycle) ?? DateTime.MinValue;
+        if (jobIds.Count == 0) return;
+        string job = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc)),
+            cycle = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedCycleUtc));
+        await using var select = db.Command("");
+        select.CommandText = $"SELECT {job}, MAX({reported}), MAX({cycle}) FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} GROUP BY {job}";
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            latestEffective[reader.GetInt32(0)] = Max(
+                reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc)),
+                reader.Read<BackupEntry, DateTime?>(db, 2, nameof(BackupEntry.ExpectedCycleUtc))) ?? DateTime.MinValue;
+        }
     }
 
     /// <summary>Records one entry now, in its own transaction.</summary>
@@ -87,7 +92,7 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
                 // In order, as one by one: each notice sees its job as that entry left it.
                 foreach (var item in batch) await notifier.OnEntryRecordedAsync(db, Apply(item.Job, item.Entry, now), cancellationToken);
                 await db.UpdateAsync(jobs, ScanOwnedJobColumns, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveAddedNoticesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 committed = true;
             }
@@ -108,6 +113,15 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
             if (item.RemoveAfterCommit is not null) File.Delete(item.RemoveAfterCommit);
         }
         return new BatchResult(AlsoAddSaved: true, []);
+    }
+
+    /// <summary>The notices the notifier added, in one bulk insert; anything else it may have changed through SaveChanges.</summary>
+    private async Task SaveAddedNoticesAsync(CancellationToken cancellationToken)
+    {
+        var added = db.ChangeTracker.Entries<Notice>().Where(e => e.State == EntityState.Added).ToList();
+        await db.InsertAsync(added.Select(e => e.Entity).ToList(), cancellationToken);
+        foreach (var entry in added) entry.State = EntityState.Detached;
+        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>What <see cref="CommitStagedAsync"/> did.</summary>

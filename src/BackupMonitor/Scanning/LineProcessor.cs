@@ -88,12 +88,17 @@ public sealed class LineProcessor(
         string? removeAfterCommit = null;
         if (staged is not null && relative is not null && verdict.Action != FileAction.None)
         {
-            var promote = verdict.Action == FileAction.Promote;
-            // A file already at the destination may be an interrupted scan's work: only ProcessAsync may decide.
-            if (Path.Exists(StorageLayout.Absolute(promote ? layout.Areas.Validated : layout.Areas.Quarantine, relative))) return null;
-            removeAfterCommit = promote
-                ? await PromoteAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken)
-                : await QuarantineAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken);
+            try
+            {
+                removeAfterCommit = verdict.Action == FileAction.Promote
+                    ? await PromoteAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken)
+                    : await QuarantineAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken);
+            }
+            catch (DestinationExistsException)
+            {
+                // A file already at the destination may be an interrupted scan's work: only ProcessAsync may decide.
+                return null;
+            }
         }
         return new VerifiedLine(entry, removeAfterCommit, bytes);
     }
@@ -119,7 +124,7 @@ public sealed class LineProcessor(
     {
         if (staged is null) return new StagedFile.NotNamed();
         var info = new FileInfo(staged);
-        if (info.LinkTarget is { } target) return new StagedFile.SymbolicLink(target);
+        if (FileLinks.TargetOf(info) is { } target) return new StagedFile.SymbolicLink(target);
         if (!info.Exists) return new StagedFile.Absent();
         if (line.Status != AgentLineStatus.Success) return new StagedFile.Present(new FileHasher.Digest("", info.Length));
         try
@@ -182,7 +187,7 @@ public sealed class LineProcessor(
                 layout.Areas.Validated, quarantine: false, staged, relative, entry.ServerCalculatedStagedHash, earlierCopies, cancellationToken);
             return removeAfterCommit;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !(e is DestinationExistsException && !earlierCopies))
         {
             logger.LogError("Échec de la promotion de la sauvegarde pour '{Db}' : {Error}", job.DatabaseName, e.Message);
             entry.Status = BackupEntryStatus.Failed;
@@ -200,7 +205,9 @@ public sealed class LineProcessor(
     {
         if (earlierCopies && await EarlierCopyAsync(area, relative, staged, hash, quarantine, cancellationToken) is { } copied)
             return (copied, staged);
-        var target = StorageLayout.FreeRelativePath(area, relative);
+        // Without earlier copies to look for, the destination is the line's own path or nothing: a file already
+        // there makes the move throw DestinationExistsException, and the caller hands the line to ProcessAsync.
+        var target = earlierCopies ? StorageLayout.FreeRelativePath(area, relative) : relative;
         var outcome = await FileMover.MoveAsync(staged, StorageLayout.Absolute(area, target), quarantine ? null : hash, cancellationToken);
         return (target, outcome == FileMover.Outcome.Copied ? staged : null);
     }
@@ -232,7 +239,7 @@ public sealed class LineProcessor(
                 layout.Areas.Quarantine, quarantine: true, staged, relative, entry.ServerCalculatedStagedHash, earlierCopies, cancellationToken);
             return removeAfterCommit;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !(e is DestinationExistsException && !earlierCopies))
         {
             logger.LogError("Could not quarantine {Staged} for '{Db}': {Error}; it stays in staging", staged, job.DatabaseName, e.Message);
             entry.ErrorMessage += $" (mise en quarantaine impossible : {e.Message})";
@@ -246,7 +253,7 @@ public sealed class LineProcessor(
         if (line.StagedFileName is null) return;
         var staged = layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
         var info = new FileInfo(staged);
-        if (!info.Exists || info.LinkTarget is not null) return;
+        if (FileLinks.TargetOf(info) is not null || !info.Exists) return;
         var (area, relative) = existing.ValidatedPath is not null
             ? (layout.Areas.Validated, existing.ValidatedPath)
             : (layout.Areas.Quarantine, existing.QuarantinePath);

@@ -63,18 +63,22 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
     {
         var now = time.UtcNow();
         var since = now - Cycles.MissingLookback - TimeSpan.FromDays(2);
-        var ids = jobs.Select(j => j.Id).ToList();
-        var rows = await db.Entries.AsNoTracking()
-            .Where(e => ids.Contains(e.ExpectedJobId) && (e.AgentReportTimestampUtc >= since || e.ExpectedCycleUtc >= since))
-            .Select(e => new { e.ExpectedJobId, e.AgentReportTimestampUtc, e.ExpectedCycleUtc })
-            .ToListAsync(cancellationToken);
-        var byId = jobs.ToDictionary(j => j.Id);
         var covered = new HashSet<(int, DateTime)>();
-        foreach (var row in rows)
+        if (jobs.Count == 0) return covered;
+        string job = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc)),
+            cycle = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedCycleUtc));
+        await using var select = db.Command("");
+        select.CommandText = $"SELECT {job}, {reported}, {cycle} FROM {db.Table<BackupEntry>()} " +
+            $"WHERE {select.In(db, job, "@jobs", jobs.Select(j => j.Id).ToList())} " +
+            $"AND ({reported} >= {select.Parameter<BackupEntry>(db, "@since", nameof(BackupEntry.AgentReportTimestampUtc), since)} OR {cycle} >= @since)";
+        var byId = jobs.ToDictionary(j => j.Id);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            if (!byId.TryGetValue(row.ExpectedJobId, out var job)) continue;
-            var cycle = row.ExpectedCycleUtc ?? Cycles.CycleOf(row.AgentReportTimestampUtc!.Value, job.ExpectedHourUtc, job.ExpectedMinuteUtc);
-            covered.Add((job.Id, cycle));
+            if (!byId.TryGetValue(reader.GetInt32(0), out var found)) continue;
+            var covers = reader.Read<BackupEntry, DateTime?>(db, 2, nameof(BackupEntry.ExpectedCycleUtc))
+                ?? Cycles.CycleOf(reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc))!.Value, found.ExpectedHourUtc, found.ExpectedMinuteUtc);
+            covered.Add((found.Id, covers));
         }
         return covered;
     }

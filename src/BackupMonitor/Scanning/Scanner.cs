@@ -37,7 +37,7 @@ public sealed class Scanner(
         var summary = new ScanSummary();
 
         // Untracked: each batch attaches its own jobs, so saving a batch never scans every job for changes.
-        var jobs = await db.Jobs.AsNoTracking().Where(j => j.IsActive).OrderBy(j => j.Id).ToListAsync(cancellationToken);
+        var jobs = await ActiveJobsAsync(cancellationToken);
         var jobsByAgent = jobs.GroupBy(j => j.AgentIdResponsible).ToDictionary(g => g.Key, g => g.ToList());
         var agents = collector.AgentFolders().Union(jobsByAgent.Keys).Order(StringComparer.Ordinal).ToList();
         await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
@@ -73,9 +73,18 @@ public sealed class Scanner(
         return summary;
     }
 
+    private async Task<List<ExpectedBackupJob>> ActiveJobsAsync(CancellationToken cancellationToken)
+    {
+        await using var select = db.Command("");
+        select.CommandText = $"SELECT {db.AllColumns<ExpectedBackupJob>()} FROM {db.Table<ExpectedBackupJob>()} " +
+            $"WHERE {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.IsActive))} = {select.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)} " +
+            $"ORDER BY {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.Id))}";
+        return await select.ReadEntitiesAsync<ExpectedBackupJob>(db, cancellationToken);
+    }
+
     private async Task RecordRunAsync(DateTime started, ScanSummary summary, CancellationToken cancellationToken)
     {
-        db.ScanRuns.Add(new ScanRun
+        var run = new ScanRun
         {
             StartedAtUtc = started,
             FinishedAtUtc = time.UtcNow(),
@@ -90,7 +99,9 @@ public sealed class Scanner(
             BytesVerified = summary.BytesVerified,
             DurationMs = summary.DurationMs,
             Host = Environment.MachineName,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.InsertAsync([run], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }
