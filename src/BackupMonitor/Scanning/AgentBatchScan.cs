@@ -25,7 +25,7 @@ public sealed class AgentBatchScan(
     ILogger<Scanner> logger)
 {
     /// <summary>One job's report lines in this batch, oldest first, and what became of each.</summary>
-    private sealed class JobWork(ExpectedBackupJob job)
+    internal sealed class JobWork(ExpectedBackupJob job)
     {
         public ExpectedBackupJob Job { get; } = job;
         public List<(ReportLine Line, CollectedReport Report)> Lines { get; } = [];
@@ -34,18 +34,42 @@ public sealed class AgentBatchScan(
         public int OneByOneFrom { get; set; } = -1;
     }
 
-    private abstract record LineOutcome
+    internal abstract record LineOutcome
     {
         public sealed record Verified(LineProcessor.VerifiedLine Line) : LineOutcome;
         public sealed record AlreadyRecorded : LineOutcome;
         public sealed record Failed(Exception Error) : LineOutcome;
     }
 
-    public async Task ScanAsync(IReadOnlyList<string> agents, IReadOnlyDictionary<string, List<ExpectedBackupJob>> jobsByAgent, ScanSummary summary, CancellationToken cancellationToken)
+    /// <summary>A claimed batch whose files are being verified and moved, waiting for <see cref="FinishAsync"/>.</summary>
+    public sealed class Batch
     {
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        internal Batch(IReadOnlyList<string> agents, List<CollectedReport> reports, List<ExpectedBackupJob> jobs, List<JobWork> work,
+            HashSet<(int, DateTime)> covered, Dictionary<(string AgentId, string FileName, string ContentSha256), ProcessedReport> earlierRecords, Task verifying)
+        {
+            (Agents, Reports, Jobs, Work, Covered, EarlierRecords, Verifying) = (agents, reports, jobs, work, covered, earlierRecords, verifying);
+        }
+
+        public IReadOnlyList<string> Agents { get; }
+        internal List<CollectedReport> Reports { get; }
+        internal List<ExpectedBackupJob> Jobs { get; }
+        internal List<JobWork> Work { get; }
+        internal HashSet<(int, DateTime)> Covered { get; }
+        internal Dictionary<(string AgentId, string FileName, string ContentSha256), ProcessedReport> EarlierRecords { get; }
+        /// <summary>The file work, on the thread pool: it never touches the DbContext, which stays free for other batches.</summary>
+        public Task Verifying { get; }
+    }
+
+    /// <summary>
+    /// Phase 1 and the database reads of a claimed batch, then starts its file work (phase 2) in the background
+    /// and returns: the caller may commit the previous batch meanwhile (<see cref="FinishAsync"/>), so that the
+    /// database work of one batch and the file work of the next use different cores.
+    /// </summary>
+    public async Task<Batch> StartAsync(IReadOnlyList<string> agents, IReadOnlyDictionary<string, List<ExpectedBackupJob>> jobsByAgent, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        var parallel = ParallelOptionsFor(cancellationToken);
         var read = new ReportCollector.AgentReports[agents.Count];
-        await WhileClaimedAsync(agents, () => Parallel.ForAsync(0, agents.Count, parallel, (i, _) => { read[i] = collector.Read(agents[i]); return ValueTask.CompletedTask; }), cancellationToken);
+        await WhileClaimedAsync(agents, Parallel.ForAsync(0, agents.Count, parallel, (i, _) => { read[i] = collector.Read(agents[i]); return ValueTask.CompletedTask; }), cancellationToken);
         var reports = new List<CollectedReport>();
         foreach (var agent in read) reports.AddRange(await collector.FileAsync(agent, summary, cancellationToken));
         var jobs = agents.SelectMany(a => jobsByAgent.GetValueOrDefault(a) ?? []).ToList();
@@ -56,7 +80,16 @@ public sealed class AgentBatchScan(
         var covered = await missing.CoveredCyclesAsync(jobs, cancellationToken);
         var earlierRecords = await filing.FindAllAsync(reports, cancellationToken);
 
-        await WhileClaimedAsync(agents, () => Parallel.ForEachAsync(work, parallel, (w, ct) => new ValueTask(VerifyAsync(w, existing, ct))), cancellationToken);
+        var verifying = Parallel.ForEachAsync(work, parallel, (w, ct) => new ValueTask(VerifyAsync(w, existing, ct)));
+        return new Batch(agents, reports, jobs, work, covered, earlierRecords, verifying);
+    }
+
+    /// <summary>Waits for a batch's file work, then records it: one transaction, then the reports' archiving.</summary>
+    public async Task FinishAsync(Batch batch, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        var (agents, reports, jobs, work, covered, earlierRecords) = (batch.Agents, batch.Reports, batch.Jobs, batch.Work, batch.Covered, batch.EarlierRecords);
+        var parallel = ParallelOptionsFor(cancellationToken);
+        await WhileClaimedAsync(agents, batch.Verifying, cancellationToken);
 
         // Serially, in the order the one-by-one scan used: stage entries, then the jobs' missed cycles.
         var unfinished = new HashSet<CollectedReport>();
@@ -156,15 +189,17 @@ public sealed class AgentBatchScan(
     /// Runs file work on every core and meanwhile renews the batch's claims (the DbContext is idle then):
     /// hashing a batch of large files can outlast a claim, and another scan must not take the agents over.
     /// </summary>
-    private async Task WhileClaimedAsync(IReadOnlyList<string> agents, Func<Task> fileWork, CancellationToken cancellationToken)
+    private async Task WhileClaimedAsync(IReadOnlyList<string> agents, Task running, CancellationToken cancellationToken)
     {
-        var running = fileWork();
         using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (await Task.WhenAny(running, Task.Delay(AgentLeases.Duration / 3, time, finished.Token)) != running)
             await leases.RenewAsync(agents, cancellationToken);
         await finished.CancelAsync();
         await running;
     }
+
+    private static ParallelOptions ParallelOptionsFor(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
 
     /// <summary>Groups the reports' lines by job, oldest first; lines with no active job are logged and ignored.</summary>
     private List<JobWork> Plan(List<ExpectedBackupJob> jobs, List<CollectedReport> reports, ScanSummary summary)

@@ -42,23 +42,47 @@ public sealed class Scanner(
         var agents = collector.AgentFolders().Union(jobsByAgent.Keys).Order(StringComparer.Ordinal).ToList();
         await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
 
-        foreach (var batch in agents.Chunk(BatchSize))
+        // Pipelined: a batch's files are verified and moved on the thread pool while the previous batch commits
+        // on this flow (the DbContext serves one batch at a time; file work never touches it).
+        AgentBatchScan.Batch? inFlight = null;
+        try
         {
-            var claimed = await leases.TryClaimAsync(batch, cancellationToken);
-            foreach (var agentId in batch.Except(claimed))
+            foreach (var batch in agents.Chunk(BatchSize))
             {
-                summary.AgentsSkipped++;
-                logger.LogDebug("Agent {Agent} is being scanned by another process; skipped", agentId);
+                var claimed = await leases.TryClaimAsync(batch, cancellationToken);
+                foreach (var agentId in batch.Except(claimed))
+                {
+                    summary.AgentsSkipped++;
+                    logger.LogDebug("Agent {Agent} is being scanned by another process; skipped", agentId);
+                }
+                if (claimed.Count == 0) continue;
+                AgentBatchScan.Batch next;
+                try
+                {
+                    next = await batches.StartAsync(claimed, jobsByAgent, summary, cancellationToken);
+                }
+                catch
+                {
+                    await leases.ReleaseAsync(claimed);
+                    throw;
+                }
+                var previous = inFlight;
+                inFlight = next;
+                if (previous is not null) await FinishAsync(previous, summary, cancellationToken);
             }
-            if (claimed.Count == 0) continue;
-            try
+            if (inFlight is { } last)
             {
-                await batches.ScanAsync(claimed, jobsByAgent, summary, cancellationToken);
+                inFlight = null;
+                await FinishAsync(last, summary, cancellationToken);
             }
-            finally
+        }
+        finally
+        {
+            if (inFlight is not null)
             {
-                db.ChangeTracker.Clear();
-                await leases.ReleaseAsync(claimed);
+                // Leaving on an error: let the batch's file work end (what it moved is recognized by the next scan).
+                try { await inFlight.Verifying; } catch (Exception e) when (e is not OutOfMemoryException) { }
+                await leases.ReleaseAsync(inFlight.Agents);
             }
         }
 
@@ -71,6 +95,19 @@ public sealed class Scanner(
             summary.ByStatus[BackupEntryStatus.HashMismatch], summary.ByStatus[BackupEntryStatus.TransferIntegrityFailed], summary.BytesVerified,
             summary.AgentsSkipped);
         return summary;
+    }
+
+    private async Task FinishAsync(AgentBatchScan.Batch batch, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await batches.FinishAsync(batch, summary, cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            await leases.ReleaseAsync(batch.Agents);
+        }
     }
 
     private async Task<List<ExpectedBackupJob>> ActiveJobsAsync(CancellationToken cancellationToken)
