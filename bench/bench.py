@@ -7,6 +7,7 @@
 Contenders, each on its own fresh copy of the same generated staging tree (files in the page cache):
   openssl   `openssl dgst -sha256` over every backup file, one process: the single-core hashing limit
   minimal   bench/minimal.py: parse, hash, rename, one SQLite transaction, single-threaded: the floor
+  folders   bench/folders.py: only the folders the SPEC's layout needs (validated/<agent>/<db>, archive/<agent>/<day>)
   scan      `backupmonitor scan` (Release build), everything the SPEC requires
 Measured with /usr/bin/time -v: wall time, CPU time (user+sys), peak RSS. Ratios matter more than absolute
 times: this machine is shared and noisy."""
@@ -63,7 +64,7 @@ def measure(dll, agents, databases, size, scratch, repeat):
        "--size", str(size), "--corrupt-every", "50")
     jobs = agents * databases
     total = jobs * size
-    contenders = ["openssl", "minimal", "scan"]
+    contenders = ["openssl", "minimal", "folders", "scan"]
     copies = {}
     for who in contenders:
         for i in range(repeat):
@@ -86,6 +87,7 @@ def measure(dll, agents, databases, size, scratch, repeat):
                         f.write(os.path.join(root, n).encode() + b"\0")
         runs["openssl"].append(timed(["sh", "-c", f"xargs -0 -s 2000000 openssl dgst -sha256 < {files} > /dev/null"]))
         runs["minimal"].append(timed(["/usr/bin/python3", os.path.join(HERE, "minimal.py"), copies["minimal", i]]))
+        runs["folders"].append(timed(["/usr/bin/python3", os.path.join(HERE, "folders.py"), copies["folders", i]]))
         scan = timed(["dotnet", dll, "scan", "--format", "json"], env=scan_env(copies["scan", i]))
         summary = json.loads(scan[3])
         assert summary["entries_created"] == jobs, summary
@@ -98,14 +100,14 @@ def scan_env(work):
     return env
 
 def report(name, jobs, total, results, runs):
-    o_wall, m_wall, s_wall = results["openssl"][0], results["minimal"][0], results["scan"][0]
+    o_wall, m_wall, f_wall, s_wall = results["openssl"][0], results["minimal"][0], results["folders"][0], results["scan"][0]
     inside = json.loads(results["scan"][3])["duration_ms"] / 1000
     rows = []
     for who, (wall, cpu, rss, _) in results.items():
         rows.append(f"| {name} | {jobs} | {total / MIB:.0f} | {who} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {total / MIB / wall:.0f} | {jobs / wall:.0f} |")
     ratios = (f"scan throughput / openssl = {o_wall / s_wall:.2f}x (process) / {o_wall / inside:.2f}x (scan's own duration_ms {inside:.2f} s, "
               f"without process start-up); scan time / minimal = {s_wall / m_wall:.2f} (process) / {inside / m_wall:.2f} (duration_ms); "
-              f"scan peak RSS = {results['scan'][2]:.0f} MiB; every run's wall s: " +
+              f"folders / minimal = {f_wall / m_wall:.2f}; scan peak RSS = {results['scan'][2]:.0f} MiB; every run's wall s: " +
               "; ".join(f"{who} {', '.join(f'{r[0]:.2f}' for r in rs)}" for who, rs in runs.items()))
     return rows, ratios
 

@@ -51,14 +51,18 @@ public static class FileMover
     /// Moves <paramref name="source"/> to <paramref name="destination"/> (which must not exist). When a copy was
     /// needed its SHA-256 must equal <paramref name="expectedSha256"/>, and the source is left for the caller.
     /// </summary>
-    public static async Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, CancellationToken cancellationToken)
+    public static Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, CancellationToken cancellationToken) =>
+        MoveAsync(source, destination, expectedSha256, noReplaceWorks, cancellationToken);
+
+    /// <summary><paramref name="noReplace"/> false takes the path used where renameat2(RENAME_NOREPLACE) is unsupported (tests).</summary>
+    internal static async Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, bool noReplace, CancellationToken cancellationToken)
     {
         // Usually one system call: a rename that refuses to replace anything, the folder made only when missing.
-        var renamed = TryRenameNoReplace(source, destination);
+        var renamed = TryRenameNoReplace(source, destination, noReplace);
         if (renamed == NoReplaceResult.FolderMissing)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            renamed = TryRenameNoReplace(source, destination);
+            renamed = TryRenameNoReplace(source, destination, noReplace);
         }
         switch (renamed)
         {
@@ -90,10 +94,10 @@ public static class FileMover
     private enum NoReplaceResult { Renamed, Exists, FolderMissing, CrossDevice, Unsupported }
 
     /// <summary>rename(2) that fails instead of replacing: no window between "is the destination free?" and the move.</summary>
-    private static NoReplaceResult TryRenameNoReplace(string source, string destination)
+    private static NoReplaceResult TryRenameNoReplace(string source, string destination, bool noReplace)
     {
         if (ForceCopy) return NoReplaceResult.CrossDevice;
-        if (!noReplaceWorks) return NoReplaceResult.Unsupported;
+        if (!noReplace) return NoReplaceResult.Unsupported;
         if (NativeRenameAt2(CurrentFolder, source, CurrentFolder, destination, NoReplace) == 0) return NoReplaceResult.Renamed;
         var errno = Marshal.GetLastPInvokeError();
         switch (errno)

@@ -65,14 +65,14 @@ public sealed class AgentBatchScan(
     /// and returns: the caller may commit the previous batch meanwhile (<see cref="FinishAsync"/>), so that the
     /// database work of one batch and the file work of the next use different cores.
     /// </summary>
-    public async Task<Batch> StartAsync(IReadOnlyList<string> agents, IReadOnlyDictionary<string, List<ExpectedBackupJob>> jobsByAgent, ScanSummary summary, CancellationToken cancellationToken)
+    public async Task<Batch> StartAsync(IReadOnlyList<string> agents, ScanSummary summary, CancellationToken cancellationToken)
     {
         var parallel = ParallelOptionsFor(cancellationToken);
         var read = new ReportCollector.AgentReports[agents.Count];
         await WhileClaimedAsync(agents, Parallel.ForAsync(0, agents.Count, parallel, (i, _) => { read[i] = collector.Read(agents[i]); return ValueTask.CompletedTask; }), cancellationToken);
         var reports = new List<CollectedReport>();
         foreach (var agent in read) reports.AddRange(await collector.FileAsync(agent, summary, cancellationToken));
-        var jobs = agents.SelectMany(a => jobsByAgent.GetValueOrDefault(a) ?? []).ToList();
+        var jobs = await ActiveJobsOfAsync(agents, cancellationToken);
         var work = Plan(jobs, reports, summary);
 
         await recorder.LoadAsync(jobs.Select(j => j.Id).ToList(), cancellationToken);
@@ -229,6 +229,21 @@ public sealed class AgentBatchScan(
             w.Lines.AddRange(sorted);
         }
         return work;
+    }
+
+    /// <summary>
+    /// The active jobs of these agents, read once their claims are held, in the agents' order then by id.
+    /// Untracked: saving a batch never compares every job for changes.
+    /// </summary>
+    private async Task<List<ExpectedBackupJob>> ActiveJobsOfAsync(IReadOnlyList<string> agents, CancellationToken cancellationToken)
+    {
+        await using var select = db.Command("");
+        select.CommandText = $"SELECT {db.AllColumns<ExpectedBackupJob>()} FROM {db.Table<ExpectedBackupJob>()} " +
+            $"WHERE {select.In(db, db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.AgentIdResponsible)), "@agents", agents)} " +
+            $"AND {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.IsActive))} = {select.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)}";
+        var jobs = await select.ReadEntitiesAsync<ExpectedBackupJob>(db, cancellationToken);
+        var order = agents.Select((agent, i) => (agent, i)).ToDictionary(a => a.agent, a => a.i, StringComparer.Ordinal);
+        return jobs.OrderBy(j => order[j.AgentIdResponsible]).ThenBy(j => j.Id).ToList();
     }
 
     /// <summary>The entries already recorded for the batch's lines (a re-scan after an interrupted one), in one query.</summary>

@@ -36,10 +36,10 @@ public sealed class Scanner(
         var started = time.UtcNow();
         var summary = new ScanSummary();
 
-        // Untracked: each batch attaches its own jobs, so saving a batch never scans every job for changes.
-        var jobs = await ActiveJobsAsync(cancellationToken);
-        var jobsByAgent = jobs.GroupBy(j => j.AgentIdResponsible).ToDictionary(g => g.Key, g => g.ToList());
-        var agents = collector.AgentFolders().Union(jobsByAgent.Keys).Order(StringComparer.Ordinal).ToList();
+        // Only the agents' names now: each batch loads its own jobs once it holds their claims (fresh, and the
+        // scan's memory does not grow with the number of jobs).
+        var agents = collector.AgentFolders().Union(await AgentsWithActiveJobsAsync(cancellationToken)).Order(StringComparer.Ordinal).ToList();
+        var heapBeforeBatches = GC.GetTotalMemory(forceFullCollection: false);
         await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
 
         // Pipelined: a batch's files are verified and moved on the thread pool while the previous batch commits
@@ -59,7 +59,7 @@ public sealed class Scanner(
                 AgentBatchScan.Batch next;
                 try
                 {
-                    next = await batches.StartAsync(claimed, jobsByAgent, summary, cancellationToken);
+                    next = await batches.StartAsync(claimed, summary, cancellationToken);
                 }
                 catch
                 {
@@ -69,6 +69,7 @@ public sealed class Scanner(
                 var previous = inFlight;
                 inFlight = next;
                 if (previous is not null) await FinishAsync(previous, summary, cancellationToken);
+                TrimMemory(heapBeforeBatches);
             }
             if (inFlight is { } last)
             {
@@ -110,13 +111,31 @@ public sealed class Scanner(
         }
     }
 
-    private async Task<List<ExpectedBackupJob>> ActiveJobsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Two batches are alive at once (pipelined), so every batch's garbage outlives a young-generation collection
+    /// and piles up in the old generation until the GC spends its budget: at 50,000 jobs the peak was 233 MiB,
+    /// against 177 MiB collecting after every batch (bench/README.md). A background collection whenever the heap
+    /// has grown by <see cref="HeapHeadroom"/> since the batches began keeps the peak flat for a few milliseconds of
+    /// the other core's time.
+    /// </summary>
+    private static void TrimMemory(long heapBeforeBatches)
     {
+        if (GC.GetTotalMemory(forceFullCollection: false) > heapBeforeBatches + HeapHeadroom)
+            GC.Collect(2, GCCollectionMode.Forced, blocking: false);
+    }
+
+    private const long HeapHeadroom = 32L << 20;
+
+    private async Task<List<string>> AgentsWithActiveJobsAsync(CancellationToken cancellationToken)
+    {
+        var agent = db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.AgentIdResponsible));
         await using var select = db.Command("");
-        select.CommandText = $"SELECT {db.AllColumns<ExpectedBackupJob>()} FROM {db.Table<ExpectedBackupJob>()} " +
-            $"WHERE {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.IsActive))} = {select.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)} " +
-            $"ORDER BY {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.Id))}";
-        return await select.ReadEntitiesAsync<ExpectedBackupJob>(db, cancellationToken);
+        select.CommandText = $"SELECT DISTINCT {agent} FROM {db.Table<ExpectedBackupJob>()} " +
+            $"WHERE {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.IsActive))} = {select.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)}";
+        var agents = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) agents.Add(reader.GetString(0));
+        return agents;
     }
 
     private async Task RecordRunAsync(DateTime started, ScanSummary summary, CancellationToken cancellationToken)
