@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BackupMonitor.Persistence;
 
@@ -20,7 +21,7 @@ public static class RawSql
     /// A command on the context's connection, in its current transaction if there is one. The connection is opened
     /// (through EF, so its interceptors run) and then stays open for the context's lifetime: a scan's scope.
     /// </summary>
-    public static DbCommand Command(this BackupMonitorDbContext db, string sql)
+    public static DbCommand Command(this BackupMonitorDbContext db, string sql = "")
     {
         var connection = db.Database.GetDbConnection();
         if (connection.State != System.Data.ConnectionState.Open) db.Database.OpenConnection();
@@ -65,42 +66,51 @@ public static class RawSql
         return $"{column} IN (SELECT value FROM json_each({name}))";
     }
 
-    /// <summary>Reads whole entities (every mapped column), converting each value as EF would.</summary>
+    /// <summary>Reads whole entities (every column of <see cref="AllColumns{T}"/>), converting each value as EF would.</summary>
     public static async Task<List<T>> ReadEntitiesAsync<T>(this DbCommand command, BackupMonitorDbContext db, CancellationToken cancellationToken) where T : class
     {
-        var columns = db.Entity<T>().GetProperties().Where(p => p.PropertyInfo is not null).ToList();
+        var columns = MappedColumns<T>(db).Select(p => new ColumnReader(p)).ToList();
         var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ordinals = columns.Select(c => reader.GetOrdinal(c.GetColumnName())).ToArray();
+        var ordinals = columns.Select(c => reader.GetOrdinal(c.Property.GetColumnName())).ToArray();
         while (await reader.ReadAsync(cancellationToken))
         {
             var row = Activator.CreateInstance<T>();
-            for (var i = 0; i < columns.Count; i++) columns[i].PropertyInfo!.SetValue(row, Read(reader, ordinals[i], columns[i]));
+            for (var i = 0; i < columns.Count; i++) columns[i].Property.PropertyInfo!.SetValue(row, columns[i].Read(reader, ordinals[i]));
             rows.Add(row);
         }
         return rows;
     }
 
     /// <summary>All columns of an entity's table, for `SELECT {columns} FROM ...` read by <see cref="ReadEntitiesAsync{T}"/>.</summary>
-    public static string AllColumns<T>(this BackupMonitorDbContext db) =>
-        string.Join(", ", db.Entity<T>().GetProperties().Where(p => p.PropertyInfo is not null).Select(p => Quote(p.GetColumnName())));
+    public static string AllColumns<T>(this BackupMonitorDbContext db) => string.Join(", ", MappedColumns<T>(db).Select(p => Quote(p.GetColumnName())));
+
+    /// <summary>The properties an entity's rows are read into: the SELECT list and the reader must agree.</summary>
+    private static IEnumerable<IProperty> MappedColumns<T>(BackupMonitorDbContext db) => db.Entity<T>().GetProperties().Where(p => p.PropertyInfo is not null);
 
     /// <summary>The value of one column as the property of <typeparamref name="T"/> named <paramref name="propertyName"/> holds it.</summary>
     public static TValue? Read<T, TValue>(this DbDataReader reader, BackupMonitorDbContext db, int ordinal, string propertyName) =>
-        (TValue?)Read(reader, ordinal, db.Entity<T>().FindProperty(propertyName)!);
+        (TValue?)new ColumnReader(db.Entity<T>().FindProperty(propertyName)!).Read(reader, ordinal);
 
-    private static object? Read(DbDataReader reader, int ordinal, IProperty property)
+    /// <summary>Reads one column's values as the property holds them; the mapping is looked up once per column, not per value.</summary>
+    private sealed class ColumnReader(IProperty property)
     {
-        if (reader.IsDBNull(ordinal)) return null;
-        var mapping = property.GetRelationalTypeMapping();
-        var providerType = mapping.Converter?.ProviderClrType ?? Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-        var value = providerType == typeof(DateTime) ? reader.GetDateTime(ordinal)
-            : providerType == typeof(string) ? reader.GetString(ordinal)
-            : providerType == typeof(bool) ? reader.GetBoolean(ordinal)
-            : providerType == typeof(int) ? reader.GetInt32(ordinal)
-            : providerType == typeof(long) ? reader.GetInt64(ordinal)
-            : reader.GetValue(ordinal);
-        return mapping.Converter is { } converter ? converter.ConvertFromProvider(value) : value;
+        private readonly ValueConverter? converter = property.GetRelationalTypeMapping().Converter;
+        private readonly Type providerType = property.GetRelationalTypeMapping().Converter?.ProviderClrType ?? Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+
+        public IProperty Property { get; } = property;
+
+        public object? Read(DbDataReader reader, int ordinal)
+        {
+            if (reader.IsDBNull(ordinal)) return null;
+            var value = providerType == typeof(DateTime) ? reader.GetDateTime(ordinal)
+                : providerType == typeof(string) ? reader.GetString(ordinal)
+                : providerType == typeof(bool) ? reader.GetBoolean(ordinal)
+                : providerType == typeof(int) ? reader.GetInt32(ordinal)
+                : providerType == typeof(long) ? reader.GetInt64(ordinal)
+                : reader.GetValue(ordinal);
+            return converter is null ? value : converter.ConvertFromProvider(value);
+        }
     }
 
     internal static object? ValueOf(IProperty property, object row) => property.PropertyInfo is PropertyInfo info ? info.GetValue(row) : null;

@@ -33,7 +33,7 @@ public sealed class ReportFiling(BackupMonitorDbContext db, StorageLayout layout
         if (reports.Count == 0) return [];
         var agents = reports.Select(r => r.AgentId).Distinct().ToList();
         var contents = reports.Select(r => r.ContentSha256).Distinct().ToList();
-        await using var select = db.Command("");
+        await using var select = db.Command();
         select.CommandText = $"SELECT {db.AllColumns<ProcessedReport>()} FROM {db.Table<ProcessedReport>()} " +
             $"WHERE {select.In(db, db.Column<ProcessedReport>(nameof(ProcessedReport.AgentId)), "@agents", agents)} " +
             $"AND {select.In(db, db.Column<ProcessedReport>(nameof(ProcessedReport.ContentSha256)), "@contents", contents)}";

@@ -231,16 +231,30 @@ public sealed class AgentBatchScan(
         return work;
     }
 
+    /// <summary>The agents that have active jobs (the scan visits them even without a staging folder).</summary>
+    public async Task<List<string>> AgentsWithActiveJobsAsync(CancellationToken cancellationToken)
+    {
+        await using var select = db.Command();
+        select.CommandText = $"SELECT DISTINCT {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.AgentIdResponsible))} FROM {db.Table<ExpectedBackupJob>()} WHERE {IsActive(select)}";
+        var agents = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) agents.Add(reader.GetString(0));
+        return agents;
+    }
+
+    private string IsActive(System.Data.Common.DbCommand command) =>
+        $"{db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.IsActive))} = {command.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)}";
+
     /// <summary>
     /// The active jobs of these agents, read once their claims are held, in the agents' order then by id.
     /// Untracked: saving a batch never compares every job for changes.
     /// </summary>
     private async Task<List<ExpectedBackupJob>> ActiveJobsOfAsync(IReadOnlyList<string> agents, CancellationToken cancellationToken)
     {
-        await using var select = db.Command("");
+        await using var select = db.Command();
         select.CommandText = $"SELECT {db.AllColumns<ExpectedBackupJob>()} FROM {db.Table<ExpectedBackupJob>()} " +
             $"WHERE {select.In(db, db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.AgentIdResponsible)), "@agents", agents)} " +
-            $"AND {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.IsActive))} = {select.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)}";
+            $"AND {IsActive(select)}";
         var jobs = await select.ReadEntitiesAsync<ExpectedBackupJob>(db, cancellationToken);
         var order = agents.Select((agent, i) => (agent, i)).ToDictionary(a => a.agent, a => a.i, StringComparer.Ordinal);
         return jobs.OrderBy(j => order[j.AgentIdResponsible]).ThenBy(j => j.Id).ToList();
@@ -253,7 +267,7 @@ public sealed class AgentBatchScan(
         var ids = work.Select(w => w.Job.Id).ToList();
         var times = work.SelectMany(w => w.Lines).Select(l => l.Line.OperationTimestampUtc).ToList();
         DateTime? from = times.Min(), to = times.Max();
-        await using var select = db.Command("");
+        await using var select = db.Command();
         var reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc));
         select.CommandText = $"SELECT {db.AllColumns<BackupEntry>()} FROM {db.Table<BackupEntry>()} " +
             $"WHERE {select.In(db, db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), "@jobs", ids)} " +

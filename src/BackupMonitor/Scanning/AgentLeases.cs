@@ -26,7 +26,7 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
     {
         var now = time.UtcNow();
         var holders = new List<string>();
-        await using (var select = db.Command(""))
+        await using (var select = db.Command())
         {
             select.CommandText = $"SELECT DISTINCT {OwnerColumn} FROM {Table} " +
                 $"WHERE {ExpiresColumn} >= {Expires(select, "@now", now)} AND {OwnerColumn} <> {OwnerValue(select, "@owner", Owner)}";
@@ -35,7 +35,7 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
         }
         var dead = holders.Where(IsDeadLocalProcess).ToList();
         if (dead.Count == 0) return;
-        await using var update = db.Command("");
+        await using var update = db.Command();
         update.CommandText = $"UPDATE {Table} SET {ExpiresColumn} = {Expires(update, "@expired", now.AddSeconds(-1))} WHERE {update.In(db, OwnerColumn, "@dead", dead)}";
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -49,7 +49,7 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
     {
         var now = time.UtcNow();
         var until = now + Duration;
-        await using (var update = db.Command(""))
+        await using (var update = db.Command())
         {
             update.CommandText = $"UPDATE {Table} SET {OwnerColumn} = {OwnerValue(update, "@owner", Owner)}, {ExpiresColumn} = {Expires(update, "@until", until)} " +
                 $"WHERE {update.In(db, AgentColumn, "@agents", agentIds)} AND ({OwnerColumn} = @owner OR {ExpiresColumn} < {Expires(update, "@now", now)})";
@@ -75,7 +75,7 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
 
     private async Task<Dictionary<string, string>> HoldersAsync(IReadOnlyCollection<string> agentIds, CancellationToken cancellationToken)
     {
-        await using var select = db.Command("");
+        await using var select = db.Command();
         select.CommandText = $"SELECT {AgentColumn}, {OwnerColumn} FROM {Table} WHERE {select.In(db, AgentColumn, "@agents", agentIds)}";
         var holders = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
@@ -130,7 +130,7 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
     public async Task ReleaseAsync(IReadOnlyList<string> agentIds)
     {
         if (agentIds.Count == 0) return;
-        await using var update = db.Command("");
+        await using var update = db.Command();
         update.CommandText = $"UPDATE {Table} SET {ExpiresColumn} = {Expires(update, "@expired", time.UtcNow().AddSeconds(-1))} " +
             $"WHERE {update.In(db, AgentColumn, "@agents", agentIds)} AND {OwnerColumn} = {OwnerValue(update, "@owner", Owner)}";
         await update.ExecuteNonQueryAsync(CancellationToken.None);

@@ -36,7 +36,7 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
         if (jobIds.Count == 0) return;
         string job = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc)),
             cycle = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedCycleUtc));
-        await using var select = db.Command("");
+        await using var select = db.Command();
         select.CommandText = $"SELECT {job}, MAX({reported}), MAX({cycle}) FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} GROUP BY {job}";
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

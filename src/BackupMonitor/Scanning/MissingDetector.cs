@@ -67,7 +67,7 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
         if (jobs.Count == 0) return covered;
         string job = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc)),
             cycle = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedCycleUtc));
-        await using var select = db.Command("");
+        await using var select = db.Command();
         select.CommandText = $"SELECT {job}, {reported}, {cycle} FROM {db.Table<BackupEntry>()} " +
             $"WHERE {select.In(db, job, "@jobs", jobs.Select(j => j.Id).ToList())} " +
             $"AND ({reported} >= {select.Parameter<BackupEntry>(db, "@since", nameof(BackupEntry.AgentReportTimestampUtc), since)} OR {cycle} >= @since)";

@@ -38,7 +38,7 @@ public sealed class Scanner(
 
         // Only the agents' names now: each batch loads its own jobs once it holds their claims (fresh, and the
         // scan's memory does not grow with the number of jobs).
-        var agents = collector.AgentFolders().Union(await AgentsWithActiveJobsAsync(cancellationToken)).Order(StringComparer.Ordinal).ToList();
+        var agents = collector.AgentFolders().Union(await batches.AgentsWithActiveJobsAsync(cancellationToken)).Order(StringComparer.Ordinal).ToList();
         var heapBeforeBatches = GC.GetTotalMemory(forceFullCollection: false);
         await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
 
@@ -125,18 +125,6 @@ public sealed class Scanner(
     }
 
     private const long HeapHeadroom = 32L << 20;
-
-    private async Task<List<string>> AgentsWithActiveJobsAsync(CancellationToken cancellationToken)
-    {
-        var agent = db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.AgentIdResponsible));
-        await using var select = db.Command("");
-        select.CommandText = $"SELECT DISTINCT {agent} FROM {db.Table<ExpectedBackupJob>()} " +
-            $"WHERE {db.Column<ExpectedBackupJob>(nameof(ExpectedBackupJob.IsActive))} = {select.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)}";
-        var agents = new List<string>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) agents.Add(reader.GetString(0));
-        return agents;
-    }
 
     private async Task RecordRunAsync(DateTime started, ScanSummary summary, CancellationToken cancellationToken)
     {
