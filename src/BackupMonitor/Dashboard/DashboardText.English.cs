@@ -85,6 +85,7 @@ public sealed partial class DashboardText
         Created = "Created",
         Kind = "Kind",
         State = "State",
+        Destination = "Destination",
         Subject = "Subject",
         Attempts = "Attempts",
         LastError = "Last error",
@@ -110,9 +111,10 @@ public sealed partial class DashboardText
         },
         NoticeStateLabel = s => s switch
         {
-            NoticeState.Pending => "Pending",
-            NoticeState.Sent => "Sent",
-            NoticeState.Failed => "Failed",
+            DeliveryState.Pending => "Pending",
+            DeliveryState.Sent => "Sent",
+            DeliveryState.Failed => "Failed",
+            DeliveryState.Suppressed => "Suppressed",
             _ => "Skipped",
         },
         NoticeKindLabel = k => k == NoticeKind.Alert ? "Alert" : "Recovery",

@@ -85,6 +85,7 @@ public sealed partial class DashboardText
         Created = "Créée le",
         Kind = "Type",
         State = "État",
+        Destination = "Destination",
         Subject = "Objet",
         Attempts = "Tentatives",
         LastError = "Dernière erreur",
@@ -110,9 +111,10 @@ public sealed partial class DashboardText
         },
         NoticeStateLabel = s => s switch
         {
-            NoticeState.Pending => "En attente",
-            NoticeState.Sent => "Envoyée",
-            NoticeState.Failed => "En échec",
+            DeliveryState.Pending => "En attente",
+            DeliveryState.Sent => "Envoyée",
+            DeliveryState.Failed => "En échec",
+            DeliveryState.Suppressed => "Mise en sourdine",
             _ => "Ignorée",
         },
         NoticeKindLabel = k => k == NoticeKind.Alert ? "Alerte" : "Rétablissement",

@@ -1,15 +1,19 @@
 using System.Globalization;
 using BackupMonitor.Configuration;
 using BackupMonitor.Domain;
+using BackupMonitor.Notifications.Channels;
 
 namespace BackupMonitor.Notifications;
 
-/// <summary>Renders the subject and bodies of an alert or recovery notice from the job and entry as saved.</summary>
-public sealed class NoticeComposer(EmailOptions options)
+/// <summary>
+/// Renders a notice's texts at delivery, from the notice and its job and entry as read then. A template fault
+/// throws here, in the delivery pass, where it becomes that delivery's error; the scan never renders anything.
+/// </summary>
+public sealed class NoticeRenderer(EmailOptions options)
 {
-    public (string Subject, string Text, string Html) Compose(NoticeKind kind, ExpectedBackupJob job, BackupEntry entry, JobStatus previousJobStatus)
+    public RenderedNotice Render(Notice notice, ExpectedBackupJob job, BackupEntry entry)
     {
-        var template = MessageTemplate.Get(kind == NoticeKind.Alert ? "alert" : "recovery", options.Language);
+        var template = MessageTemplate.Get(notice.Kind == NoticeKind.Alert ? "alert" : "recovery", options.Language);
         var values = new Dictionary<string, string?>
         {
             ["database_name"] = job.DatabaseName,
@@ -19,8 +23,8 @@ public sealed class NoticeComposer(EmailOptions options)
             ["company_name"] = job.CompanyName,
             ["city"] = job.City,
             ["neighborhood"] = job.Neighborhood,
-            ["job_status"] = job.CurrentStatus.ToWire().ToUpperInvariant(),
-            ["previous_job_status"] = previousJobStatus.ToWire().ToUpperInvariant(),
+            ["job_status"] = notice.JobStatus.ToWire().ToUpperInvariant(),
+            ["previous_job_status"] = notice.PreviousJobStatus.ToWire().ToUpperInvariant(),
             ["entry_id"] = Number(entry.Id),
             ["entry_status"] = entry.Status.ToWire().ToUpperInvariant(),
             ["agent_timestamp"] = Time(entry.AgentReportTimestampUtc),
@@ -39,12 +43,16 @@ public sealed class NoticeComposer(EmailOptions options)
             },
             ["logs_summary"] = entry.AgentLogsSummary,
         };
-        return template.Render(values);
+        var (subject, text, html) = template.Render(values);
+        return new RenderedNotice(subject, text, html, subject);
     }
 
-    /// <summary>The message of `notify test`.</summary>
-    public (string Subject, string Text, string Html) ComposeTest(DateTime sentAtUtc) =>
-        MessageTemplate.Get("test", options.Language).Render(new Dictionary<string, string?> { ["sent_at"] = Time(sentAtUtc) });
+    /// <summary>The message of `notify test` and `destinations test`.</summary>
+    public RenderedNotice RenderTest(DateTime sentAtUtc)
+    {
+        var (subject, text, html) = MessageTemplate.Get("test", options.Language).Render(new Dictionary<string, string?> { ["sent_at"] = Time(sentAtUtc) });
+        return new RenderedNotice(subject, text, html, subject);
+    }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
