@@ -14,6 +14,7 @@ public static class NotificationsSetup
     public static IServiceCollection AddNotifications(this IServiceCollection services, EmailOptions options)
     {
         services.TryAddSingleton<EmailSwitch>();
+        services.TryAddSingleton<NotificationTemplates>();
         services.TryAddSingleton<NoticeRenderer>();
         services.TryAddSingleton<IMailTransport>(provider => options.PickupDirectory is { } pickup
             ? new PickupDirectoryTransport(pickup, provider.GetRequiredService<TimeProvider>())

@@ -184,6 +184,46 @@ public sealed class OutboxTests
         }
     }
 
+    [Fact]
+    public async Task A_template_fault_is_a_failed_delivery_with_its_error_and_never_fails_the_scan()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        var settings = server.Settings();
+        var templates = Directory.CreateTempSubdirectory("bm-templates-").FullName;
+        settings["TEMPLATES_DIRECTORY"] = templates;
+        await File.WriteAllTextAsync(Path.Combine(templates, "alert.fr.subject.liquid"), "ALERTE {% if database_name %} never closed");
+        using var site = await FailedBackupsAsync(settings, 1);
+
+        var run = await site.RunAsync("scan", "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal((0, 1), (Count(run, "notifications_sent"), Count(run, "notifications_failed")));
+        Assert.Single(await site.EntriesAsync());
+        var delivery = Assert.Single(await site.DeliveriesAsync());
+        Assert.Equal((DeliveryState.Failed, 1), (delivery.State, delivery.Attempts));
+        Assert.StartsWith("template: template " + Path.Combine(templates, "alert.fr.subject.liquid") + " does not parse", delivery.LastError);
+        Assert.Empty(server.Received());
+        Directory.Delete(templates, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_file_of_the_same_name_in_TEMPLATES_DIRECTORY_replaces_the_embedded_template()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        var settings = server.Settings();
+        var templates = Directory.CreateTempSubdirectory("bm-templates-").FullName;
+        settings["TEMPLATES_DIRECTORY"] = templates;
+        await File.WriteAllTextAsync(Path.Combine(templates, "alert.fr.subject.liquid"), "[{{ company_name }}/{{ city }}] {{ database_name }} : {{ status_label | downcase }}\n");
+        using var site = await FailedBackupsAsync(settings, 1);
+
+        await site.RunAsync("scan");
+
+        var (message, _) = Assert.Single(server.Received());
+        Assert.Equal("[ACME/Paris] db0 : failed", message.Subject);
+        Assert.Contains("Une anomalie a été détectée", message.TextBody);
+        Directory.Delete(templates, recursive: true);
+    }
+
     /// <summary>The id of a process of this machine that has exited.</summary>
     private static async Task<int> DeadPidAsync()
     {

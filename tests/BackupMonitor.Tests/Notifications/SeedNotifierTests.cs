@@ -51,7 +51,7 @@ public sealed class SeedNotifierTests
             Db.Database.EnsureCreated();
             Notifier = new OutboxNotifier(options, new EmailSwitch(options, Log.For<EmailSwitch>()), new DestinationCatalog(Db, options),
                 new FakeTimeProvider(new DateTimeOffset(2025, 6, 15, 11, 0, 0, TimeSpan.Zero)), Log.For<OutboxNotifier>());
-            renderer = new NoticeRenderer(options);
+            renderer = new NoticeRenderer(options, new NotificationTemplates(new DeliveryOptions(6, 10, null)));
         }
 
         public async Task<List<Outcome>> NotifyAsync(ExpectedBackupJob job, BackupEntry entry, JobStatus previous, bool changed = true)
