@@ -19,10 +19,17 @@ public static class NotificationsSetup
         services.TryAddSingleton<IMailTransport>(provider => options.PickupDirectory is { } pickup
             ? new PickupDirectoryTransport(pickup, provider.GetRequiredService<TimeProvider>())
             : new SmtpMailTransport(options));
+        services.AddHttpClient(HttpChannel.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, EmailChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, WebhookChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, SlackChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, TeamsChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, NtfyChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, AlertmanagerChannel>());
         services.TryAddScoped<DestinationCatalog>();
         services.TryAddScoped<DeliveryClaims>();
         services.TryAddScoped<OutboxQuery>();
+        services.TryAddScoped<DestinationRegistry>();
         services.TryAddScoped<IEntryNotifier, OutboxNotifier>();
         services.TryAddScoped<INoticeDelivery, OutboxDelivery>();
         return services;

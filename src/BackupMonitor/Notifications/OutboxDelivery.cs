@@ -76,7 +76,8 @@ public sealed class OutboxDelivery(
                 OutgoingNotice outgoing;
                 try
                 {
-                    outgoing = new OutgoingNotice(delivery.Id, notice.Id, notice.Kind.ToString().ToLowerInvariant(), job, entry, notice.CreatedAtUtc, renderer.Render(notice, job, entry));
+                    outgoing = new OutgoingNotice(delivery.Id, notice.Id, notice.Kind.ToString().ToLowerInvariant(), job, entry, notice.CreatedAtUtc,
+                        renderer.Render(notice, job, entry), notice.PreviousJobStatus.ToWire());
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -9,7 +9,8 @@ public sealed record RenderedNotice(string Subject, string Text, string Html, st
 /// One delivery ready to go: its notice's event and data as read at delivery time, and its rendered texts.
 /// A test message (`destinations test`) has no notice, job or entry.
 /// </summary>
-public sealed record OutgoingNotice(int DeliveryId, int NoticeId, string Event, ExpectedBackupJob? Job, BackupEntry? Entry, DateTime CreatedAtUtc, RenderedNotice Message)
+public sealed record OutgoingNotice(
+    int DeliveryId, int NoticeId, string Event, ExpectedBackupJob? Job, BackupEntry? Entry, DateTime CreatedAtUtc, RenderedNotice Message, string? PreviousStatus = null)
 {
     /// <summary>Stable across retries of one delivery, so receivers can drop repeats.</summary>
     public string DeliveryKey => DeliveryId > 0 ? DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"test-{CreatedAtUtc:yyyyMMddHHmmssfff}";
