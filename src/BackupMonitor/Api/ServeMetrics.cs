@@ -65,7 +65,9 @@ public sealed class ServeMetrics
             foreach (var status in StatusNames.AllEntryStatuses) entries.WithLabels(status.ToWire()).Set(entryCounts.GetValueOrDefault(status));
             var deliveryCounts = await db.Deliveries.GroupBy(d => new { d.Destination, d.State })
                 .Select(g => new { g.Key.Destination, g.Key.State, Count = g.Count() }).ToListAsync(cancellationToken);
-            foreach (var destination in deliveryCounts.Select(c => c.Destination).Distinct())
+            // Every destination has its series, also before its first delivery (an alert rule can then watch it).
+            var names = (await scope.ServiceProvider.GetRequiredService<DestinationCatalog>().DestinationsAsync(cancellationToken)).Keys;
+            foreach (var destination in deliveryCounts.Select(c => c.Destination).Concat(names).Distinct(StringComparer.Ordinal))
                 foreach (var state in Enum.GetValues<DeliveryState>())
                     deliveries.WithLabels(destination, OutboxQuery.Wire(state)).Set(deliveryCounts.FirstOrDefault(c => c.Destination == destination && c.State == state)?.Count ?? 0);
             scans.IncTo(await db.ScanRuns.CountAsync(cancellationToken));

@@ -19,7 +19,8 @@ public static class NotificationsSetup
         services.TryAddSingleton<IMailTransport>(provider => options.PickupDirectory is { } pickup
             ? new PickupDirectoryTransport(pickup, provider.GetRequiredService<TimeProvider>())
             : new SmtpMailTransport(options));
-        services.AddHttpClient(HttpChannel.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // No request logging: a Slack or Teams URL is its token, and the factory would log every URL whole.
+        services.AddHttpClient(HttpChannel.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, EmailChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, WebhookChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, SlackChannel>());
