@@ -97,6 +97,17 @@ public sealed partial class DashboardText
     public required string Kind { get; init; }
     public required string State { get; init; }
     public required string Destination { get; init; }
+    public required string Destinations { get; init; }
+    public required string Routes { get; init; }
+    public required string Target { get; init; }
+    public required string Secret { get; init; }
+    public required string Matchers { get; init; }
+    public required string SendTest { get; init; }
+    public required string NoDestinations { get; init; }
+    public required string NoRoutes { get; init; }
+    public required string RoutingHelp { get; init; }
+    public required Func<string, string> TestAccepted { get; init; }
+    public required Func<string, string, string> TestRefused { get; init; }
     public required string Subject { get; init; }
     public required string Attempts { get; init; }
     public required string LastError { get; init; }
