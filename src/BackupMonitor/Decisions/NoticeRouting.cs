@@ -20,9 +20,9 @@ public sealed record RoutedNotice(string Company, string City, string Agent, str
 /// </summary>
 public static class NoticeRouting
 {
-    /// <summary>The statuses a route may name.</summary>
+    /// <summary>The statuses a route may name (SPEC §6.2: every failure status, `corrupt` included, plus the other kinds).</summary>
     public static readonly IReadOnlyList<string> RoutableStatuses =
-        [.. StatusNames.AllEntryStatuses.Where(s => s != BackupEntryStatus.Success).Select(s => s.ToWire()), "recovery", "warning"];
+        [.. StatusNames.AllEntryStatuses.Where(s => s != BackupEntryStatus.Success).Select(s => s.ToWire()).Append("corrupt").Distinct(), "recovery", "warning"];
 
     /// <summary>The destinations of a notice, in order of first matching route, each once; `admins` first when it exists.</summary>
     public static IReadOnlyList<string> DestinationsFor(RoutedNotice notice, IEnumerable<AlertRoute> routes, bool adminsExists)
