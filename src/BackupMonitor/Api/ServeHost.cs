@@ -95,6 +95,7 @@ public static class ServeHost
         api.MapJobsApi();
         api.MapScansApi();
         api.MapNotificationsApi();
+        api.MapDestinationsApi();
         return app;
     }
 }

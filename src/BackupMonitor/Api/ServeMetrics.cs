@@ -1,4 +1,5 @@
 using BackupMonitor.Domain;
+using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ using Prometheus;
 namespace BackupMonitor.Api;
 
 /// <summary>
-/// `GET /metrics` (prometheus-net). Counts of jobs, entries, notices and recorded scans are read from the database
+/// `GET /metrics` (prometheus-net). Counts of jobs, entries, deliveries and recorded scans are read from the database
 /// at each scrape, so they include scans run by the CLI and survive restarts; the scan-duration histogram and
 /// failed-scan counter are observed in this process.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class ServeMetrics
     private readonly ILogger<ServeMetrics> logger;
     private readonly Gauge jobs;
     private readonly Gauge entries;
-    private readonly Gauge notices;
+    private readonly Gauge deliveries;
     private readonly Gauge lastScan;
     private readonly Counter scans;
     private readonly Counter bytesVerified;
@@ -33,7 +34,7 @@ public sealed class ServeMetrics
         var metrics = Metrics.WithCustomRegistry(Registry);
         jobs = metrics.CreateGauge("backupmonitor_jobs", "Active expected backup jobs by current status.", "status");
         entries = metrics.CreateGauge("backupmonitor_entries", "Backup entries (history) by status.", "status");
-        notices = metrics.CreateGauge("backupmonitor_notifications", "Notices in the outbox by state.", "state");
+        deliveries = metrics.CreateGauge("backupmonitor_deliveries", "Deliveries in the outbox by destination and state.", "destination", "state");
         lastScan = metrics.CreateGauge("backupmonitor_last_scan_timestamp_seconds", "When the last recorded scan finished (Unix seconds).");
         scans = metrics.CreateCounter("backupmonitor_scans_total", "Scans recorded in the database.");
         bytesVerified = metrics.CreateCounter("backupmonitor_bytes_verified_total", "Bytes of staged backups hashed by recorded scans.");
@@ -62,9 +63,13 @@ public sealed class ServeMetrics
             var entryCounts = await db.Entries.GroupBy(e => e.Status)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
             foreach (var status in StatusNames.AllEntryStatuses) entries.WithLabels(status.ToWire()).Set(entryCounts.GetValueOrDefault(status));
-            var noticeCounts = await db.Notices.GroupBy(n => n.State)
-                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-            foreach (var state in Enum.GetValues<NoticeState>()) notices.WithLabels(ApiNoticeView.Wire(state)).Set(noticeCounts.GetValueOrDefault(state));
+            var deliveryCounts = await db.Deliveries.GroupBy(d => new { d.Destination, d.State })
+                .Select(g => new { g.Key.Destination, g.Key.State, Count = g.Count() }).ToListAsync(cancellationToken);
+            // Every destination has its series, also before its first delivery (an alert rule can then watch it).
+            var names = (await scope.ServiceProvider.GetRequiredService<DestinationCatalog>().DestinationsAsync(cancellationToken)).Keys;
+            foreach (var destination in deliveryCounts.Select(c => c.Destination).Concat(names).Distinct(StringComparer.Ordinal))
+                foreach (var state in Enum.GetValues<DeliveryState>())
+                    deliveries.WithLabels(destination, OutboxQuery.Wire(state)).Set(deliveryCounts.FirstOrDefault(c => c.Destination == destination && c.State == state)?.Count ?? 0);
             scans.IncTo(await db.ScanRuns.CountAsync(cancellationToken));
             bytesVerified.IncTo(await db.ScanRuns.SumAsync(r => r.BytesVerified, cancellationToken));
             if (await db.ScanRuns.MaxAsync(r => (DateTime?)r.FinishedAtUtc, cancellationToken) is { } last)

@@ -87,6 +87,8 @@ public static partial class CliApp
         root.Subcommands.Add(ScanCommand.Build(context));
         root.Subcommands.Add(NotificationsCommands.BuildNotifications(context));
         root.Subcommands.Add(NotificationsCommands.BuildNotify(context));
+        root.Subcommands.Add(DestinationsCommands.BuildDestinations(context));
+        root.Subcommands.Add(DestinationsCommands.BuildRoutes(context));
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(DbCommand.Build(context));
         root.Subcommands.Add(ServeCommand.Build(context));

@@ -12,37 +12,32 @@ namespace BackupMonitor.Cli;
 /// <summary>`notifications list` (the outbox) and `notify test` (one test e-mail, and plainly what worked).</summary>
 internal static class NotificationsCommands
 {
-    private static readonly string[] States = Enum.GetValues<NoticeState>().Select(NoticeView.Wire).ToArray();
-
     public static Command BuildNotifications(CliContext context)
     {
-        var notifications = new Command("notifications", "The outbox of e-mail alerts");
+        var notifications = new Command("notifications", "The outbox: one row per delivery of a notice to a destination");
         notifications.Subcommands.Add(List(context));
         return notifications;
     }
 
     private static Command List(CliContext context)
     {
-        var state = new Option<string?>("--state") { Description = "only notices in this state" }.AcceptOnlyFromAmong(States);
+        var state = new Option<string?>("--state") { Description = "only deliveries in this state" }.AcceptOnlyFromAmong([.. OutboxQuery.StateNames]);
+        var destination = new Option<string?>("--destination") { Description = "only deliveries to this destination" };
         var format = CliApp.FormatOption();
-        var command = new Command("list", "List notices, newest first: pending, sent, failed or skipped") { state, format };
+        var command = new Command("list", "List deliveries, newest first: pending, sent, failed, skipped or suppressed") { state, destination, format };
         command.SetAction(async (parse, ct) =>
         {
             await using var services = await context.StartAsync(ct);
             await using var scope = services.CreateAsyncScope();
-            var query = scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().Notices.AsNoTracking();
-            if (parse.GetValue(state) is { } wanted)
-            {
-                var chosen = Enum.GetValues<NoticeState>().Single(s => NoticeView.Wire(s) == wanted);
-                query = query.Where(n => n.State == chosen);
-            }
-            var notices = await query.OrderByDescending(n => n.Id).ToListAsync(ct);
-            if (parse.GetValue(format) == "json") Json.Write(context.Out, notices.Select(NoticeView.Of));
-            else Table.Write(context.Out, ["ID", "KIND", "STATE", "JOB", "ENTRY", "ATTEMPTS", "CREATED", "SENT", "SUBJECT", "LAST ERROR"],
-                notices.Select(n => new[]
+            DeliveryState? wanted = OutboxQuery.TryParseState(parse.GetValue(state), out var chosen) ? chosen : null;
+            var rows = await scope.ServiceProvider.GetRequiredService<OutboxQuery>().ListAsync(wanted, parse.GetValue(destination), 0, null, ct);
+            var views = rows.Select(DeliveryView.Of).ToList();
+            if (parse.GetValue(format) == "json") Json.Write(context.Out, views);
+            else Table.Write(context.Out, ["ID", "NOTICE", "KIND", "DESTINATION", "STATE", "JOB", "ENTRY", "ATTEMPTS", "CREATED", "SENT", "SUBJECT", "LAST ERROR"],
+                views.Select(v => new[]
                 {
-                    n.Id.ToString(), NoticeView.Wire(n.Kind), NoticeView.Wire(n.State), n.ExpectedJobId.ToString(), n.BackupEntryId.ToString(),
-                    n.Attempts.ToString(), Table.Time(n.CreatedAtUtc), Table.Time(n.SentAtUtc), n.Subject, n.LastError ?? "",
+                    v.Id.ToString(), v.NoticeId.ToString(), v.Kind, v.Destination, v.State, v.ExpectedJobId.ToString(), v.BackupEntryId.ToString(),
+                    v.Attempts.ToString(), Table.Time(v.CreatedAtUtc), Table.Time(v.SentAtUtc), v.Subject, v.LastError ?? "",
                 }));
             return CliApp.Done;
         });
@@ -65,11 +60,11 @@ internal static class NotificationsCommands
                 throw new CommandFailedException($"e-mail is not configured: set {string.Join(", ", missing)}");
 
             var transport = services.GetRequiredService<IMailTransport>();
-            var (subject, text, html) = services.GetRequiredService<NoticeComposer>().ComposeTest(context.Time.UtcNow());
+            var (subject, text, html, _) = services.GetRequiredService<NoticeRenderer>().RenderTest(context.Time.UtcNow());
             await context.Out.WriteLineAsync($"Sending a test e-mail from {options.Sender} to {string.Join(", ", recipients)} via {transport.Describe()}…");
             try
             {
-                await transport.SendAsync(NoticeMessage.Build(options, subject, text, html, recipients), ct);
+                await transport.SendOneAsync(NoticeMessage.Build(options, subject, text, html, recipients), ct);
             }
             catch (NotificationException e)
             {

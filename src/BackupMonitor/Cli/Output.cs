@@ -46,15 +46,33 @@ public sealed record EntryView(
         e.HashComparisonResult, e.ErrorMessage, e.ValidatedPath, e.QuarantinePath, e.ExpectedCycleUtc, e.CreatedAtUtc);
 }
 
-public sealed record NoticeView(
-    int Id, string Kind, string State, int ExpectedJobId, int BackupEntryId, string Subject, int Attempts, string? LastError,
-    DateTime CreatedAtUtc, DateTime? NextAttemptAtUtc, DateTime? LastAttemptAtUtc, DateTime? SentAtUtc)
+/// <summary>One delivery of the outbox (SPEC §8 `notifications list`).</summary>
+public sealed record DeliveryView(
+    int Id, int NoticeId, string Kind, string Destination, string State, int ExpectedJobId, int BackupEntryId, string Subject,
+    int Attempts, string? LastError, DateTime CreatedAtUtc, DateTime? NextAttemptAtUtc, DateTime? LastAttemptAtUtc, DateTime? SentAtUtc, int? DigestId)
 {
-    public static NoticeView Of(Notice n) => new(n.Id, Wire(n.Kind), Wire(n.State), n.ExpectedJobId, n.BackupEntryId, n.Subject,
-        n.Attempts, n.LastError, n.CreatedAtUtc, n.NextAttemptAtUtc, n.LastAttemptAtUtc, n.SentAtUtc);
+    public static DeliveryView Of(Notifications.OutboxRow row)
+    {
+        var (d, n) = (row.Delivery, row.Notice);
+        return new(d.Id, n.Id, Wire(n.Kind), d.Destination, Wire(d.State), n.ExpectedJobId, n.BackupEntryId, row.Subject,
+            d.Attempts, d.LastError, d.CreatedAtUtc, d.NextAttemptAtUtc, d.LastAttemptAtUtc, d.SentAtUtc, d.DigestId);
+    }
 
-    /// <summary>`alert`, `recovery`; `pending`, `sent`, `failed`, `skipped`: the names stored in the database too.</summary>
+    /// <summary>`alert`, `recovery`; `pending`, `sent`, `failed`, `skipped`, `suppressed`: the names stored in the database too.</summary>
     public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+}
+
+/// <summary>A destination as lists show it: the target of an HTTP kind as scheme, host and `…`, the secret never.</summary>
+public sealed record DestinationView(string Name, string Kind, string Target, string Secret, bool Implicit, DateTime? CreatedAtUtc)
+{
+    public static DestinationView Of(Destination d) => new(d.Name, DeliveryView.Wire(d.Kind), Notifications.Channels.Redaction.Target(d),
+        Notifications.Channels.Redaction.Secret(d.Secret), d.Name == Destination.Admins, d.Name == Destination.Admins ? null : d.CreatedAtUtc);
+}
+
+public sealed record RouteView(int Id, string Destination, string? Company, string? City, string? Agent, string? Database, IReadOnlyList<string> Statuses, DateTime CreatedAtUtc)
+{
+    public static RouteView Of(AlertRoute r) => new(r.Id, r.Destination, r.Company, r.City, r.Agent, r.Database,
+        Decisions.NoticeRouting.ParseStatuses(r.Statuses), r.CreatedAtUtc);
 }
 
 public sealed record ScanSummaryView(

@@ -13,7 +13,6 @@ public sealed record EmailOptions(
     EmailSecurity Security,
     string? CaCertPath,
     int TimeoutSeconds,
-    int MaxAttempts,
     string? PickupDirectory,
     bool NotifyOnRecovery,
     string Language)
@@ -42,7 +41,6 @@ public sealed record EmailOptions(
             security,
             caPath,
             settings.Int("EMAIL_TIMEOUT_SECONDS", 30, 1, 600),
-            settings.Int("EMAIL_MAX_ATTEMPTS", 6, 1, 1000),
             settings.Text("EMAIL_PICKUP_DIRECTORY") is { } pickup ? Path.GetFullPath(pickup) : null,
             settings.Bool("NOTIFY_ON_RECOVERY", true),
             settings.OneOf("NOTIFICATION_LANGUAGE", "fr", "fr", "en"));

@@ -9,7 +9,8 @@ public sealed record Settings(
     ScanOptions Scan,
     EmailOptions Email,
     IReadOnlyList<string> ApiKeys,
-    IReadOnlyList<string> ApiReadKeys)
+    IReadOnlyList<string> ApiReadKeys,
+    DeliveryOptions Delivery)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
     public static Settings From(IConfiguration configuration)
@@ -22,7 +23,8 @@ public sealed record Settings(
             ScanOptions.Read(reader),
             EmailOptions.Read(reader),
             reader.List("API_KEYS"),
-            reader.List("API_READ_KEYS"));
+            reader.List("API_READ_KEYS"),
+            DeliveryOptions.Read(reader));
     }
 
     /// <summary>appsettings.json, overridden by environment variables, overridden by `--KEY=value` arguments.</summary>

@@ -96,6 +96,18 @@ public sealed partial class DashboardText
     public required string Created { get; init; }
     public required string Kind { get; init; }
     public required string State { get; init; }
+    public required string Destination { get; init; }
+    public required string Destinations { get; init; }
+    public required string Routes { get; init; }
+    public required string Target { get; init; }
+    public required string Secret { get; init; }
+    public required string Matchers { get; init; }
+    public required string SendTest { get; init; }
+    public required string NoDestinations { get; init; }
+    public required string NoRoutes { get; init; }
+    public required string RoutingHelp { get; init; }
+    public required Func<string, string> TestAccepted { get; init; }
+    public required Func<string, string, string> TestRefused { get; init; }
     public required string Subject { get; init; }
     public required string Attempts { get; init; }
     public required string LastError { get; init; }
@@ -104,7 +116,7 @@ public sealed partial class DashboardText
     public required string NoNotices { get; init; }
     public required Func<JobStatus, string> JobStatusLabel { get; init; }
     public required Func<BackupEntryStatus, string> EntryStatusLabel { get; init; }
-    public required Func<NoticeState, string> NoticeStateLabel { get; init; }
+    public required Func<DeliveryState, string> NoticeStateLabel { get; init; }
     public required Func<NoticeKind, string> NoticeKindLabel { get; init; }
 
     /// <summary>Times are shown in UTC, the unit of the whole product (expected times, reports, e-mails).</summary>

@@ -26,7 +26,7 @@ public sealed record OverviewData(
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Number, int Pages, int Total);
 
 /// <summary>What the dashboard's pages read: jobs filtered and sorted, their history strips, entries and the outbox.</summary>
-public sealed class JobBoard(BackupMonitorDbContext db, TimeProvider time)
+public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuery outbox, TimeProvider time)
 {
     public async Task<OverviewData> OverviewAsync(JobQuery query, CancellationToken cancellationToken)
     {
@@ -61,15 +61,12 @@ public sealed class JobBoard(BackupMonitorDbContext db, TimeProvider time)
         return new PageOf<BackupEntry>(items, number, pages, total);
     }
 
-    public async Task<PageOf<Notice>> NoticesAsync(NoticeState? state, int page, int size, CancellationToken cancellationToken)
+    public async Task<PageOf<Notifications.OutboxRow>> DeliveriesAsync(DeliveryState? state, string? destination, int page, int size, CancellationToken cancellationToken)
     {
-        var query = db.Notices.AsNoTracking();
-        if (state is not null) query = query.Where(n => n.State == state);
-        var total = await query.CountAsync(cancellationToken);
+        var total = await outbox.CountAsync(state, destination, cancellationToken);
         var (number, pages) = Clamp(page, size, total);
-        var items = await query.OrderByDescending(n => n.CreatedAtUtc).ThenByDescending(n => n.Id)
-            .Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return new PageOf<Notice>(items, number, pages, total);
+        var items = await outbox.ListAsync(state, destination, (number - 1) * size, size, cancellationToken);
+        return new PageOf<Notifications.OutboxRow>(items, number, pages, total);
     }
 
     private async Task<Dictionary<int, IReadOnlyList<StripCell>>> StripsAsync(IReadOnlyList<ExpectedBackupJob> jobs, CancellationToken cancellationToken)

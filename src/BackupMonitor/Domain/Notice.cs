@@ -1,27 +1,24 @@
 namespace BackupMonitor.Domain;
 
+/// <summary>What happened: an alert (failure entry) or a recovery (first success after a failure). New kinds extend this list.</summary>
 public enum NoticeKind { Alert, Recovery }
 
-public enum NoticeState { Pending, Sent, Failed, Skipped }
-
-/// <summary>An e-mail waiting in (or gone from) the durable outbox; written in the same transaction as its entry.</summary>
+/// <summary>
+/// An event of the outbox (healthchecks' Flip): kind, job, entry, and the job statuses it saw. Written in the same
+/// transaction as its entry from plain values that cannot fail to serialize; messages are rendered at delivery.
+/// </summary>
 public sealed class Notice
 {
     public int Id { get; set; }
     public int BackupEntryId { get; set; }
     public int ExpectedJobId { get; set; }
     public NoticeKind Kind { get; set; }
-    public NoticeState State { get; set; } = NoticeState.Pending;
-    public required string Subject { get; set; }
-    public required string BodyText { get; set; }
-    public string? BodyHtml { get; set; }
-    public int Attempts { get; set; }
-    public string? LastError { get; set; }
+    /// <summary>The job's status once this entry was applied (what "Statut global du Job" says).</summary>
+    public JobStatus JobStatus { get; set; }
+    /// <summary>The job's status before this entry (a recovery says what it recovered from).</summary>
+    public JobStatus PreviousJobStatus { get; set; }
     public DateTime CreatedAtUtc { get; set; }
-    public DateTime? NextAttemptAtUtc { get; set; }
-    public DateTime? LastAttemptAtUtc { get; set; }
-    public DateTime? SentAtUtc { get; set; }
-    /// <summary>Lease for multi-process delivery: who holds this notice, until when.</summary>
-    public string? ClaimedBy { get; set; }
-    public DateTime? ClaimedUntilUtc { get; set; }
+
+    /// <summary>One per destination the notice was routed to.</summary>
+    public List<Delivery> Deliveries { get; set; } = [];
 }

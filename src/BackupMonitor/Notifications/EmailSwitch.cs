@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Notifications;
 
 /// <summary>
-/// Whether e-mail is configured (a sender, recipients, and an SMTP host or a pickup folder), and the one
-/// warning per run when it is not.
+/// Whether e-mail can be sent (a sender, and an SMTP host or a pickup folder), and the one warning per run when
+/// it cannot. Recipients belong to each e-mail destination (`admins`: ADMIN_EMAIL_RECIPIENT).
 /// </summary>
 public sealed class EmailSwitch(EmailOptions options, ILogger<EmailSwitch> logger)
 {
@@ -13,13 +13,12 @@ public sealed class EmailSwitch(EmailOptions options, ILogger<EmailSwitch> logge
 
     private int warned;
 
-    public bool IsEnabled { get; } =
-        options.Sender is not null && options.Recipients.Count > 0 && (options.Host is not null || options.PickupDirectory is not null);
+    public bool IsEnabled { get; } = options.Sender is not null && (options.Host is not null || options.PickupDirectory is not null);
 
     /// <summary>Logs the seed's warning the first time it is called in this process, then stays quiet.</summary>
     public void WarnOnceIfDisabled()
     {
-        if (IsEnabled || Interlocked.Exchange(ref warned, 1) == 1) return;
+        if ((IsEnabled && options.Recipients.Count > 0) || Interlocked.Exchange(ref warned, 1) == 1) return;
         logger.LogWarning(DisabledWarning + " (set EMAIL_HOST, EMAIL_SENDER and ADMIN_EMAIL_RECIPIENT, or EMAIL_PICKUP_DIRECTORY)");
     }
 }

@@ -1,4 +1,5 @@
 using BackupMonitor.Configuration;
+using BackupMonitor.Notifications.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,16 +8,29 @@ namespace BackupMonitor.Notifications;
 public static class NotificationsSetup
 {
     /// <summary>
-    /// E-mail alerts through the outbox. Uses TryAdd, so a test (or another feature) that registered its own
-    /// transport or notifier first keeps it.
+    /// Alerts through the outbox: notices, routes, deliveries and one channel per destination kind. Uses TryAdd,
+    /// so a test (or another feature) that registered its own transport or notifier first keeps it.
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, EmailOptions options)
     {
         services.TryAddSingleton<EmailSwitch>();
-        services.TryAddSingleton<NoticeComposer>();
+        services.TryAddSingleton<NotificationTemplates>();
+        services.TryAddSingleton<NoticeRenderer>();
         services.TryAddSingleton<IMailTransport>(provider => options.PickupDirectory is { } pickup
             ? new PickupDirectoryTransport(pickup, provider.GetRequiredService<TimeProvider>())
             : new SmtpMailTransport(options));
+        // No request logging: a Slack or Teams URL is its token, and the factory would log every URL whole.
+        services.AddHttpClient(HttpChannel.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, EmailChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, WebhookChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, SlackChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, TeamsChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, NtfyChannel>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, AlertmanagerChannel>());
+        services.TryAddScoped<DestinationCatalog>();
+        services.TryAddScoped<DeliveryClaims>();
+        services.TryAddScoped<OutboxQuery>();
+        services.TryAddScoped<DestinationRegistry>();
         services.TryAddScoped<IEntryNotifier, OutboxNotifier>();
         services.TryAddScoped<INoticeDelivery, OutboxDelivery>();
         return services;

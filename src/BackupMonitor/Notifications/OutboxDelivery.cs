@@ -1,5 +1,6 @@
 using BackupMonitor.Configuration;
 using BackupMonitor.Domain;
+using BackupMonitor.Notifications.Channels;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
@@ -8,113 +9,166 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Notifications;
 
 /// <summary>
-/// Sends pending notices from the outbox, one attempt each per pass. Accepted → sent (never again); refused →
-/// still pending with its error and a backoff (30 s doubling, capped at SCAN_INTERVAL_SECONDS), until
-/// EMAIL_MAX_ATTEMPTS → failed. A short lease per notice keeps two processes from sending the same one.
+/// Sends pending deliveries, one attempt each per pass, each destination on its own (in parallel, so one down
+/// destination delays no other). Accepted → sent (never again); refused → still pending with its error and a
+/// backoff (30 s doubling, capped at SCAN_INTERVAL_SECONDS) until DELIVERY_MAX_ATTEMPTS → failed. A destination
+/// that cannot be reached ends its own pass at once with no attempt counted: an outage loses nothing and costs
+/// one timeout per pass. Messages are rendered here; a template fault fails that delivery, never a scan.
 /// </summary>
 public sealed class OutboxDelivery(
-    BackupMonitorDbContext db, IMailTransport transport, EmailSwitch email, EmailOptions options, ScanOptions scan,
-    TimeProvider time, ILogger<OutboxDelivery> logger) : INoticeDelivery
+    BackupMonitorDbContext db, DeliveryClaims claims, DestinationCatalog catalog, IEnumerable<IChannel> channels, NoticeRenderer renderer,
+    EmailSwitch email, EmailOptions emailOptions, DeliveryOptions options, ScanOptions scan, TimeProvider time, ILogger<OutboxDelivery> logger) : INoticeDelivery
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
-    private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    /// <summary>The destinations' workers run in parallel; the one DbContext is used by one at a time.</summary>
+    private readonly SemaphoreSlim database = new(1, 1);
 
     public async Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken, DeliveryPass pass = DeliveryPass.Due)
     {
-        if (!email.IsEnabled)
-        {
-            email.WarnOnceIfDisabled();
-            return DeliveryResult.None;
-        }
-        int sent = 0, failed = 0;
         try
         {
+            await claims.FreeClaimsOfDeadProcessesAsync(cancellationToken);
             var now = time.UtcNow();
-            var ids = await db.Notices
-                .Where(n => n.State == NoticeState.Pending)
-                .Where(n => pass == DeliveryPass.EveryPending || n.NextAttemptAtUtc == null || n.NextAttemptAtUtc <= now)
-                .OrderBy(n => n.Id).Select(n => n.Id).ToListAsync(cancellationToken);
-            foreach (var id in ids)
-            {
-                switch (await DeliverOneAsync(id, cancellationToken))
-                {
-                    case true: sent++; break;
-                    case false: failed++; break;
-                }
-            }
+            var due = await db.Deliveries.AsNoTracking()
+                .Where(d => d.State == DeliveryState.Pending)
+                .Where(d => pass == DeliveryPass.EveryPending || d.NextAttemptAtUtc == null || d.NextAttemptAtUtc <= now)
+                .OrderBy(d => d.Id).Select(d => new { d.Id, d.Destination }).ToListAsync(cancellationToken);
+            if (due.Count == 0) return DeliveryResult.None;
+            var destinations = await catalog.DestinationsAsync(cancellationToken);
+            var results = await Task.WhenAll(due.GroupBy(d => d.Destination, StringComparer.Ordinal)
+                .Select(g => DeliverToAsync(g.Key, destinations.GetValueOrDefault(g.Key), g.Select(d => d.Id).ToList(), cancellationToken)));
+            return new DeliveryResult(results.Sum(r => r.Sent), results.Sum(r => r.Failed));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The outbox itself is unreachable: the notices stay pending for the next pass.
+            // The outbox itself is unreachable: the deliveries stay pending for the next pass.
             logger.LogError("La distribution des notifications a été interrompue : {Error}", e.GetBaseException().Message);
+            return DeliveryResult.None;
+        }
+    }
+
+    private async Task<DeliveryResult> DeliverToAsync(string name, Destination? destination, List<int> ids, CancellationToken cancellationToken)
+    {
+        int sent = 0, failed = 0;
+        var channel = destination is null ? null : channels.FirstOrDefault(c => c.Kind == destination.Kind);
+        var lease = TimeSpan.FromSeconds(Math.Max(emailOptions.TimeoutSeconds, options.WebhookTimeoutSeconds) * 4 + 60);
+        IChannelSession? session = null;
+        try
+        {
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var id = ids[i];
+                if (!await Locked(() => claims.TryClaimAsync(id, time.UtcNow() + lease, cancellationToken))) continue;
+                var (delivery, notice, job, entry) = await Locked(() => LoadAsync(id, cancellationToken));
+                if (destination is null || channel is null)
+                {
+                    await RecordAsync(delivery, DeliveryState.Failed, $"destination '{name}' does not exist (removed after this notice was routed)");
+                    failed++;
+                    continue;
+                }
+                if (destination.Kind == DestinationKind.Email && !email.IsEnabled)
+                {
+                    email.WarnOnceIfDisabled();
+                    await RecordAsync(delivery, DeliveryState.Skipped, "e-mail is not configured (EMAIL_HOST or EMAIL_PICKUP_DIRECTORY, EMAIL_SENDER)", countAttempt: false);
+                    continue;
+                }
+                OutgoingNotice outgoing;
+                try
+                {
+                    outgoing = new OutgoingNotice(delivery.Id, notice.Id, notice.Kind.ToString().ToLowerInvariant(), job, entry, notice.CreatedAtUtc,
+                        renderer.Render(notice, job, entry), notice.PreviousJobStatus.ToWire());
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    await RecordAsync(delivery, DeliveryState.Failed, $"template: {e.Message}");
+                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : template: {Error} (destination {Destination})", job.DatabaseName, e.Message, name);
+                    failed++;
+                    continue;
+                }
+                try
+                {
+                    session ??= await channel.OpenAsync(destination, cancellationToken);
+                    await session.SendAsync(outgoing, cancellationToken);
+                }
+                catch (DeliveryException e) when (e.Failure == DeliveryFailure.ConnectionDown)
+                {
+                    failed++;
+                    await Locked(() => claims.ReleaseAsync(id, e.Message, time.UtcNow() + FirstRetry));
+                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", job.DatabaseName, e.Message, name);
+                    if (ids.Count - i - 1 > 0)
+                        logger.LogWarning("Destination {Destination} unreachable: its {Count} other pending notification(s) wait for the next pass, no attempt counted.", name, ids.Count - i - 1);
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    failed++;
+                    var error = e is DeliveryException ? e.Message : $"other: {e.Message}";
+                    var gaveUp = e is DeliveryException { Failure: DeliveryFailure.Permanent } || delivery.Attempts + 1 >= options.MaxAttempts;
+                    await RecordAsync(delivery, gaveUp ? DeliveryState.Failed : DeliveryState.Pending, error);
+                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", job.DatabaseName, error, name);
+                    if (gaveUp)
+                        logger.LogError("Notification {Id} to {Destination} abandoned after {Attempts} attempt(s) (DELIVERY_MAX_ATTEMPTS {Max}).", delivery.Id, name, delivery.Attempts + 1, options.MaxAttempts);
+                    continue;
+                }
+                await RecordAsync(delivery, DeliveryState.Sent, null);
+                sent++;
+                if (destination.Kind == DestinationKind.Email)
+                    logger.LogInformation("E-mail de notification envoyé à '{Recipients}' avec le sujet : '{Subject}'", destination.Target, outgoing.Message.Subject);
+                else
+                    logger.LogInformation("Notification envoyée à la destination '{Destination}' : '{Subject}'", name, outgoing.Message.Subject);
+            }
+        }
+        finally
+        {
+            if (session is not null) await session.DisposeAsync();
         }
         return new DeliveryResult(sent, failed);
     }
 
-    /// <summary>True sent, false failed attempt, null not ours to try (another process holds it, or it is gone).</summary>
-    private async Task<bool?> DeliverOneAsync(int id, CancellationToken cancellationToken)
+    private async Task<(Delivery, Notice, ExpectedBackupJob, BackupEntry)> LoadAsync(int id, CancellationToken cancellationToken)
     {
-        var now = time.UtcNow();
-        var lease = now.AddSeconds(options.TimeoutSeconds * 4 + 60);
-        var claimed = await db.Notices
-            .Where(n => n.Id == id && n.State == NoticeState.Pending && (n.ClaimedUntilUtc == null || n.ClaimedUntilUtc < now))
-            .ExecuteUpdateAsync(set => set.SetProperty(n => n.ClaimedBy, owner).SetProperty(n => n.ClaimedUntilUtc, lease), cancellationToken);
-        if (claimed == 0) return null;
+        var delivery = await db.Deliveries.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
+        var notice = await db.Notices.AsNoTracking().SingleAsync(n => n.Id == delivery.NoticeId, cancellationToken);
+        var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == notice.ExpectedJobId, cancellationToken);
+        var entry = await db.Entries.AsNoTracking().SingleAsync(e => e.Id == notice.BackupEntryId, cancellationToken);
+        return (delivery, notice, job, entry);
+    }
 
-        var notice = await db.Notices.SingleAsync(n => n.Id == id, cancellationToken);
-        var database = await db.Jobs.Where(j => j.Id == notice.ExpectedJobId).Select(j => j.DatabaseName).SingleOrDefaultAsync(cancellationToken) ?? $"#{notice.ExpectedJobId}";
-        var message = NoticeMessage.Build(options, notice.Subject, notice.BodyText, notice.BodyHtml, messageId: $"notice-{notice.Id}.{notice.CreatedAtUtc:yyyyMMddHHmmss}@backupmonitor");
-        string? error = null;
+    /// <summary>Writes an attempt's outcome and frees the claim; never cancelled, so a send is never left unmarked.</summary>
+    private Task RecordAsync(Delivery delivery, DeliveryState state, string? error, bool countAttempt = true) => Locked(async () =>
+    {
+        var after = time.UtcNow();
+        var attempts = delivery.Attempts + (countAttempt ? 1 : 0);
+        DateTime? next = state == DeliveryState.Pending ? after + Backoff(attempts, TimeSpan.FromSeconds(scan.IntervalSeconds)) : null;
+        DateTime? sentAt = state == DeliveryState.Sent ? after : null;
+        DateTime? attemptAt = countAttempt ? after : delivery.LastAttemptAtUtc;
+        await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.State, state).SetProperty(d => d.Attempts, attempts).SetProperty(d => d.LastError, error)
+            .SetProperty(d => d.LastAttemptAtUtc, attemptAt).SetProperty(d => d.NextAttemptAtUtc, next).SetProperty(d => d.SentAtUtc, sentAt)
+            .SetProperty(d => d.ClaimedBy, (string?)null).SetProperty(d => d.ClaimedUntilUtc, (DateTime?)null), CancellationToken.None);
+        return true;
+    });
+
+    private async Task<T> Locked<T>(Func<Task<T>> work)
+    {
+        await database.WaitAsync(CancellationToken.None);
         try
         {
-            await transport.SendAsync(message, cancellationToken);
+            return await work();
         }
-        catch (NotificationException e)
+        finally
         {
-            error = e.Message;
+            database.Release();
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            error = $"other: {e.Message}";
-        }
-
-        var after = time.UtcNow();
-        notice.Attempts++;
-        notice.LastAttemptAtUtc = after;
-        notice.ClaimedBy = null;
-        notice.ClaimedUntilUtc = null;
-        if (error is null)
-        {
-            notice.State = NoticeState.Sent;
-            notice.SentAtUtc = after;
-            notice.LastError = null;
-            notice.NextAttemptAtUtc = null;
-            await db.SaveChangesAsync(CancellationToken.None);
-            logger.LogInformation("E-mail de notification envoyé à '{Recipients}' avec le sujet : '{Subject}'", string.Join(", ", options.Recipients), notice.Subject);
-            return true;
-        }
-
-        notice.LastError = error;
-        if (notice.Attempts >= options.MaxAttempts)
-        {
-            notice.State = NoticeState.Failed;
-            notice.NextAttemptAtUtc = null;
-        }
-        else
-        {
-            notice.NextAttemptAtUtc = after + Backoff(notice.Attempts, TimeSpan.FromSeconds(scan.IntervalSeconds));
-        }
-        await db.SaveChangesAsync(CancellationToken.None);
-        logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error}", database, error);
-        if (notice.State == NoticeState.Failed)
-            logger.LogError("Notification {Id} abandonnée après {Attempts} tentatives (EMAIL_MAX_ATTEMPTS).", notice.Id, notice.Attempts);
-        return false;
     }
+
+    private Task Locked(Func<Task> work) => Locked(async () => { await work(); return true; });
 
     /// <summary>30 s after the first failed attempt, doubling each time, never longer than the scan interval.</summary>
     public static TimeSpan Backoff(int attempts, TimeSpan cap)
     {
-        var delay = FirstRetry * Math.Pow(2, Math.Min(attempts - 1, 20));
+        var delay = FirstRetry * Math.Pow(2, Math.Min(Math.Max(attempts, 1) - 1, 20));
         return delay < cap ? delay : cap;
     }
 }

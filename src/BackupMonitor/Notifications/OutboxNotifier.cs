@@ -1,4 +1,5 @@
 using BackupMonitor.Configuration;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
@@ -7,13 +8,17 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Notifications;
 
 /// <summary>
-/// Puts an alert (failure entry) or a recovery notice (first success after a failure) in the outbox, in the
-/// entry's own transaction, so an entry is never recorded without its notice nor a notice without its entry.
+/// Puts an alert (failure entry) or a recovery notice (first success after a failure) in the outbox, with one
+/// delivery per destination its routes choose, in the entry's own transaction: an entry is never recorded without
+/// its notice nor a notice without its entry. Only plain values are written here; nothing is rendered.
 /// </summary>
 public sealed class OutboxNotifier(
-    EmailOptions options, EmailSwitch email, NoticeComposer composer, TimeProvider time, ILogger<OutboxNotifier> logger) : IEntryNotifier
+    EmailOptions options, EmailSwitch email, DestinationCatalog catalog, TimeProvider time, ILogger<OutboxNotifier> logger) : IEntryNotifier
 {
-    public Task OnEntryRecordedAsync(BackupMonitorDbContext db, RecordedEntry recorded, CancellationToken cancellationToken)
+    private Dictionary<string, Destination>? destinations;
+    private List<AlertRoute>? routes;
+
+    public async Task OnEntryRecordedAsync(BackupMonitorDbContext db, RecordedEntry recorded, CancellationToken cancellationToken)
     {
         var (job, entry) = (recorded.Job, recorded.Entry);
         NoticeKind kind;
@@ -30,24 +35,39 @@ public sealed class OutboxNotifier(
         else
         {
             logger.LogDebug("Aucune notification requise pour le statut SUCCÈS du job '{Database}'.", job.DatabaseName);
-            return Task.CompletedTask;
+            return;
         }
 
-        var (subject, text, html) = composer.Compose(kind, job, entry, recorded.PreviousJobStatus);
+        // Routes and destinations are read once per scan (scope), inside the first entry's transaction.
+        destinations ??= await catalog.DestinationsAsync(cancellationToken);
+        routes ??= await catalog.RoutesAsync(cancellationToken);
         var now = time.UtcNow();
-        email.WarnOnceIfDisabled();
-        db.Notices.Add(new Notice
+        var notice = new Notice
         {
-            BackupEntryId = entry.Id,
-            ExpectedJobId = job.Id,
-            Kind = kind,
-            State = email.IsEnabled ? NoticeState.Pending : NoticeState.Skipped,
-            Subject = subject,
-            BodyText = text,
-            BodyHtml = html,
-            CreatedAtUtc = now,
-            NextAttemptAtUtc = email.IsEnabled ? now : null,
-        });
-        return Task.CompletedTask;
+            BackupEntryId = entry.Id, ExpectedJobId = job.Id, Kind = kind,
+            JobStatus = job.CurrentStatus, PreviousJobStatus = recorded.PreviousJobStatus, CreatedAtUtc = now,
+        };
+        var names = NoticeRouting.DestinationsFor(RoutedNotice.Of(kind, job, entry.Status), routes, destinations.ContainsKey(Destination.Admins));
+        foreach (var name in names) notice.Deliveries.Add(NewDelivery(name, destinations.GetValueOrDefault(name), now));
+        // A notice that reaches no one is still recorded, as skipped for `admins`, so the outbox shows it went nowhere.
+        if (notice.Deliveries.Count == 0)
+            notice.Deliveries.Add(Skipped(Destination.Admins, now, "no destination: ADMIN_EMAIL_RECIPIENT is not set and no route matches"));
+        db.Notices.Add(notice);
+    }
+
+    private Delivery NewDelivery(string name, Destination? destination, DateTime now)
+    {
+        if (destination?.Kind == DestinationKind.Email && !email.IsEnabled)
+        {
+            email.WarnOnceIfDisabled();
+            return Skipped(name, now, "e-mail is not configured (EMAIL_HOST or EMAIL_PICKUP_DIRECTORY, EMAIL_SENDER)");
+        }
+        return new Delivery { Destination = name, State = DeliveryState.Pending, CreatedAtUtc = now, NextAttemptAtUtc = now };
+    }
+
+    private Delivery Skipped(string name, DateTime now, string why)
+    {
+        email.WarnOnceIfDisabled();
+        return new Delivery { Destination = name, State = DeliveryState.Skipped, CreatedAtUtc = now, LastError = why };
     }
 }

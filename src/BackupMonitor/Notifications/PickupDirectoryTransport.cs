@@ -3,9 +3,11 @@ using MimeKit;
 namespace BackupMonitor.Notifications;
 
 /// <summary>EMAIL_PICKUP_DIRECTORY: each message becomes an `.eml` file there instead of going through SMTP.</summary>
-public sealed class PickupDirectoryTransport(string directory, TimeProvider time) : IMailTransport
+public sealed class PickupDirectoryTransport(string directory, TimeProvider time) : IMailTransport, IMailSession
 {
     public string Describe() => $"pickup folder {directory}";
+
+    public Task<IMailSession> OpenAsync(CancellationToken cancellationToken) => Task.FromResult<IMailSession>(this);
 
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
@@ -20,7 +22,9 @@ public sealed class PickupDirectoryTransport(string directory, TimeProvider time
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new NotificationException(NotificationFailure.Other, $"cannot write to the pickup folder {directory}: {e.Message}", e);
+            throw new NotificationException(NotificationFailure.Other, $"cannot write to the pickup folder {directory}: {e.Message}", e, connectionLevel: true);
         }
     }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -10,7 +10,7 @@ namespace BackupMonitor.Notifications;
 /// <summary>
 /// Sends over SMTP with MailKit: STARTTLS by default (never "Auto", which may fall back to plain text),
 /// certificates always validated, authentication only when EMAIL_USERNAME is set, an explicit timeout,
-/// and the connection always closed, also after a failure.
+/// and the connection always closed, also after a failure. A session sends many messages over one connection.
 /// </summary>
 public sealed class SmtpMailTransport(EmailOptions options) : IMailTransport
 {
@@ -25,10 +25,10 @@ public sealed class SmtpMailTransport(EmailOptions options) : IMailTransport
         _ => "STARTTLS",
     };
 
-    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task<IMailSession> OpenAsync(CancellationToken cancellationToken)
     {
         var trust = new ServerCertificateTrust(options.CaCertPath);
-        using var client = new SmtpClient
+        var client = new SmtpClient
         {
             Timeout = options.TimeoutSeconds * 1000,
             ServerCertificateValidationCallback = trust.Validate,
@@ -36,7 +36,7 @@ public sealed class SmtpMailTransport(EmailOptions options) : IMailTransport
         var step = Step.Connect;
         try
         {
-            await client.ConnectAsync(options.Host ?? throw new NotificationException(NotificationFailure.Connect, "connect: EMAIL_HOST is not set"), options.Port, options.Security switch
+            await client.ConnectAsync(options.Host ?? throw new NotificationException(NotificationFailure.Connect, "connect: EMAIL_HOST is not set", connectionLevel: true), options.Port, options.Security switch
             {
                 EmailSecurity.Ssl => SecureSocketOptions.SslOnConnect,
                 EmailSecurity.None => SecureSocketOptions.None,
@@ -45,26 +45,51 @@ public sealed class SmtpMailTransport(EmailOptions options) : IMailTransport
             step = Step.Authenticate;
             if (options.Username is not null)
                 await client.AuthenticateAsync(options.Username, options.Password ?? "", cancellationToken);
-            step = Step.Send;
-            await client.SendAsync(message, cancellationToken);
+            return new Session(this, client, trust);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw Explain(e, step, trust);
+            await CloseAsync(client);
+            throw e as NotificationException ?? Explain(e, step, trust);
+        }
+        catch
+        {
+            await CloseAsync(client);
+            throw;
+        }
+    }
+
+    /// <summary>One connected, authenticated client: many messages, then a polite QUIT, also after a failure.</summary>
+    private sealed class Session(SmtpMailTransport transport, SmtpClient client, ServerCertificateTrust trust) : IMailSession
+    {
+        public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await client.SendAsync(message, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw transport.Explain(e, Step.Send, trust);
+            }
+        }
+
+        public async ValueTask DisposeAsync() => await CloseAsync(client);
+    }
+
+    private static async Task CloseAsync(SmtpClient client)
+    {
+        try
+        {
+            if (client.IsConnected) await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ProtocolException or CommandException or TimeoutException or OperationCanceledException)
+        {
+            // The messages were already accepted or already failed; a broken goodbye changes neither.
         }
         finally
         {
-            if (client.IsConnected)
-            {
-                try
-                {
-                    await client.DisconnectAsync(true, CancellationToken.None);
-                }
-                catch (Exception e) when (e is IOException or SocketException or ProtocolException or CommandException or TimeoutException or OperationCanceledException)
-                {
-                    // The message was already accepted or already failed; a broken goodbye changes neither.
-                }
-            }
+            client.Dispose();
         }
     }
 
@@ -103,7 +128,9 @@ public sealed class SmtpMailTransport(EmailOptions options) : IMailTransport
                 (NotificationFailure.Connect, $"connect: the connection to {where} broke ({e.Message})"),
             _ => (NotificationFailure.Other, $"{step.ToString().ToLowerInvariant()}: {where}: {e.Message}"),
         };
-        return new NotificationException(failure, Scrub(text), e);
+        // Only the server refusing this one message leaves the connection usable for the next.
+        var connectionLevel = step != Step.Send || e is not SmtpCommandException || failure == NotificationFailure.Auth;
+        return new NotificationException(failure, Scrub(text), e, connectionLevel);
     }
 
     /// <summary>Belt and braces: whatever a server or library echoes back, the password never leaves in a message.</summary>

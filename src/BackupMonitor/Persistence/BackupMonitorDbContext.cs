@@ -23,6 +23,9 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<BackupEntry> Entries => Set<BackupEntry>();
     public DbSet<ProcessedReport> ProcessedReports => Set<ProcessedReport>();
     public DbSet<Notice> Notices => Set<Notice>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<Destination> Destinations => Set<Destination>();
+    public DbSet<AlertRoute> Routes => Set<AlertRoute>();
     public DbSet<ScanRun> ScanRuns => Set<ScanRun>();
     public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
 
@@ -41,7 +44,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
         configurationBuilder.Properties<BackupEntryStatus>().HaveConversion<WireNameConverter<BackupEntryStatus>>().HaveMaxLength(32);
         configurationBuilder.Properties<ReportOutcome>().HaveConversion<WireNameConverter<ReportOutcome>>().HaveMaxLength(16);
         configurationBuilder.Properties<NoticeKind>().HaveConversion<WireNameConverter<NoticeKind>>().HaveMaxLength(16);
-        configurationBuilder.Properties<NoticeState>().HaveConversion<WireNameConverter<NoticeState>>().HaveMaxLength(16);
+        configurationBuilder.Properties<DeliveryState>().HaveConversion<WireNameConverter<DeliveryState>>().HaveMaxLength(16);
+        configurationBuilder.Properties<DestinationKind>().HaveConversion<WireNameConverter<DestinationKind>>().HaveMaxLength(16);
     }
 }
 

@@ -10,11 +10,11 @@ namespace BackupMonitor.Scanning;
 /// UPDATE on `agent_leases`, atomic on SQLite and PostgreSQL alike, made for a whole batch of agents at once;
 /// a crashed process's claims expire, and on this machine the next scan to start frees them at once.
 /// </summary>
-public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
+public sealed class AgentLeases(BackupMonitorDbContext db, ClaimOwner claimOwner, TimeProvider time)
 {
     public static readonly TimeSpan Duration = TimeSpan.FromMinutes(10);
 
-    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    public string Owner { get; } = claimOwner.Name;
 
     /// <summary>
     /// Frees the claims of scans on this machine whose process is gone (killed mid-scan), so that this scan can
@@ -33,7 +33,7 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) holders.Add(reader.GetString(0));
         }
-        var dead = holders.Where(IsDeadLocalProcess).ToList();
+        var dead = holders.Where(ClaimOwner.IsDeadLocalProcess).ToList();
         if (dead.Count == 0) return;
         await using var update = db.Command();
         update.CommandText = $"UPDATE {Table} SET {ExpiresColumn} = {Expires(update, "@expired", now.AddSeconds(-1))} WHERE {update.In(db, OwnerColumn, "@dead", dead)}";
@@ -106,23 +106,6 @@ public sealed class AgentLeases(BackupMonitorDbContext db, TimeProvider time)
     private string ExpiresColumn => db.Column<AgentLease>(nameof(AgentLease.ExpiresAtUtc));
     private string Expires(System.Data.Common.DbCommand command, string name, DateTime value) => command.Parameter<AgentLease>(db, name, nameof(AgentLease.ExpiresAtUtc), value);
     private string OwnerValue(System.Data.Common.DbCommand command, string name, string value) => command.Parameter<AgentLease>(db, name, nameof(AgentLease.Owner), value);
-
-    /// <summary>Owners are `machine:pid:nonce`; on the same machine a vanished pid means a crashed scan.</summary>
-    private static bool IsDeadLocalProcess(string holder)
-    {
-        var parts = holder.Split(':');
-        if (parts.Length != 3 || parts[0] != Environment.MachineName || !int.TryParse(parts[1], out var pid)) return false;
-        if (pid == Environment.ProcessId) return false;
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
 
     /// <summary>Extends the claims this scan holds (long work on a batch).</summary>
     public Task RenewAsync(IReadOnlyList<string> agentIds, CancellationToken cancellationToken) => TryClaimAsync(agentIds, cancellationToken);

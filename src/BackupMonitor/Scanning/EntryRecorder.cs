@@ -115,11 +115,17 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
         return new BatchResult(AlsoAddSaved: true, []);
     }
 
-    /// <summary>The notices the notifier added, in one bulk insert; anything else it may have changed through SaveChanges.</summary>
+    /// <summary>The notices the notifier added and their deliveries, in bulk inserts; anything else it may have changed through SaveChanges.</summary>
     private async Task SaveAddedNoticesAsync(CancellationToken cancellationToken)
     {
         var added = db.ChangeTracker.Entries<Notice>().Where(e => e.State == EntityState.Added).ToList();
-        await db.InsertAsync(added.Select(e => e.Entity).ToList(), cancellationToken);
+        var notices = added.Select(e => e.Entity).ToList();
+        var deliveries = db.ChangeTracker.Entries<Delivery>().Where(e => e.State == EntityState.Added).ToList();
+        await db.InsertAsync(notices, cancellationToken);
+        foreach (var notice in notices)
+            foreach (var delivery in notice.Deliveries) delivery.NoticeId = notice.Id;
+        await db.InsertAsync(notices.SelectMany(n => n.Deliveries).ToList(), cancellationToken);
+        foreach (var entry in deliveries) entry.State = EntityState.Detached;
         foreach (var entry in added) entry.State = EntityState.Detached;
         if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(cancellationToken);
     }

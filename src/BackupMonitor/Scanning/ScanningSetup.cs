@@ -18,8 +18,10 @@ public static class ScanningSetup
         services.AddSingleton(settings.Storage);
         services.AddSingleton(settings.Scan);
         services.AddSingleton(settings.Email);
+        services.AddSingleton(settings.Delivery);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
+        services.AddSingleton<ClaimOwner>();
         services.AddBackupMonitorDatabase(settings.Database);
         services.AddNotifications(settings.Email);
         services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();

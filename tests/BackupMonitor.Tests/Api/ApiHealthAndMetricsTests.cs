@@ -29,7 +29,7 @@ public sealed class ApiHealthAndMetricsTests
     [Fact]
     public async Task Metrics_after_a_scan_give_every_series_in_prometheus_text()
     {
-        await using var host = await ApiTestHost.StartAsync();
+        await using var host = await ApiTestHost.StartAsync(changeSettings: s => s["ADMIN_EMAIL_RECIPIENT"] = "ops@backup.test");
         await host.CreateJobAsync(ApiTestHost.JobBody());
         ApiTestHost.StageSuccessfulBackup(host.Root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-2));
         Assert.Equal(HttpStatusCode.OK, (await host.Full.PostAsync("/api/scans", null)).StatusCode);
@@ -43,7 +43,8 @@ public sealed class ApiHealthAndMetricsTests
         Assert.Contains("backupmonitor_jobs{status=\"ok\"} 1", lines);
         Assert.Contains("backupmonitor_jobs{status=\"unknown\"} 0", lines);
         Assert.Contains("backupmonitor_entries{status=\"success\"} 1", lines);
-        Assert.Contains("backupmonitor_notifications{state=\"pending\"} 0", lines);
+        Assert.Contains("backupmonitor_deliveries{destination=\"admins\",state=\"pending\"} 0", lines);
+        Assert.Contains("backupmonitor_deliveries{destination=\"admins\",state=\"failed\"} 0", lines);
         Assert.Contains("backupmonitor_scans_total 1", lines);
         Assert.Contains("# TYPE backupmonitor_scan_duration_seconds histogram", lines);
         Assert.Contains("backupmonitor_scan_duration_seconds_count 1", lines);

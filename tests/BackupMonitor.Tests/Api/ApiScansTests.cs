@@ -79,7 +79,7 @@ public sealed class ApiScansTests
     }
 
     [Fact]
-    public async Task Notifications_lists_the_outbox_with_a_state_filter()
+    public async Task Notifications_lists_the_outbox_one_row_per_delivery_with_state_and_destination_filters()
     {
         await using var host = await ApiTestHost.StartAsync();
         var job = await host.CreateJobAsync(ApiTestHost.JobBody());
@@ -89,16 +89,21 @@ public sealed class ApiScansTests
         host.Db(db =>
         {
             var entry = db.Entries.Single();
-            db.Notices.Add(new Notice { BackupEntryId = entry.Id, ExpectedJobId = entry.ExpectedJobId, Kind = NoticeKind.Alert, Subject = "pending one", BodyText = "b", CreatedAtUtc = created, NextAttemptAtUtc = created.AddSeconds(30), Attempts = 1, LastError = "connection refused" });
-            db.Notices.Add(new Notice { BackupEntryId = entry.Id, ExpectedJobId = entry.ExpectedJobId, Kind = NoticeKind.Recovery, State = NoticeState.Sent, Subject = "sent one", BodyText = "b", CreatedAtUtc = created.AddMinutes(1), SentAtUtc = created.AddMinutes(2) });
+            var alert = new Notice { BackupEntryId = entry.Id, ExpectedJobId = entry.ExpectedJobId, Kind = NoticeKind.Alert, JobStatus = JobStatus.Failed, CreatedAtUtc = created };
+            alert.Deliveries.Add(new Delivery { Destination = "admins", CreatedAtUtc = created, NextAttemptAtUtc = created.AddSeconds(30), Attempts = 1, LastError = "connection refused" });
+            var recovery = new Notice { BackupEntryId = entry.Id, ExpectedJobId = entry.ExpectedJobId, Kind = NoticeKind.Recovery, JobStatus = JobStatus.Ok, PreviousJobStatus = JobStatus.Failed, CreatedAtUtc = created.AddMinutes(1) };
+            recovery.Deliveries.Add(new Delivery { Destination = "ops", State = DeliveryState.Sent, CreatedAtUtc = created.AddMinutes(1), SentAtUtc = created.AddMinutes(2) });
+            db.Notices.AddRange(alert, recovery);
             return db.SaveChanges();
         });
 
         var all = JsonNode.Parse(await host.Read.GetStringAsync("/api/notifications"))!.AsArray();
-        Assert.Equal(["sent one", "pending one"], all.Select(n => (string)n!["subject"]!));
+        Assert.Equal(["RÉTABLISSEMENT SAUVEGARDE - sales", "ALERTE SAUVEGARDE - sales - SUCCESS"], all.Select(n => (string)n!["subject"]!));
+        Assert.Equal("ops", (string?)Assert.Single(JsonNode.Parse(await host.Read.GetStringAsync("/api/notifications?destination=ops"))!.AsArray())!["destination"]);
         var pending = Assert.Single(JsonNode.Parse(await host.Read.GetStringAsync("/api/notifications?state=pending"))!.AsArray())!;
         Assert.Equal(
-            ["id", "backup_entry_id", "expected_job_id", "kind", "state", "subject", "attempts", "last_error", "created_at_utc", "next_attempt_at_utc", "last_attempt_at_utc", "sent_at_utc"],
+            ["id", "notice_id", "kind", "destination", "state", "expected_job_id", "backup_entry_id", "subject", "attempts", "last_error",
+             "created_at_utc", "next_attempt_at_utc", "last_attempt_at_utc", "sent_at_utc", "digest_id"],
             pending.AsObject().Select(p => p.Key));
         Assert.Equal("alert", (string?)pending["kind"]);
         Assert.Equal("pending", (string?)pending["state"]);

@@ -77,17 +77,22 @@ internal static class DashboardSeed
         await host.SeedAsync(async db =>
         {
             var entry = db.Entries.First(e => e.ExpectedJobId == jobs[1].Id);
-            db.Notices.Add(new Notice
+            var alert = new Notice
             {
-                BackupEntryId = entry.Id, ExpectedJobId = jobs[1].Id, Kind = NoticeKind.Alert, State = NoticeState.Pending,
-                Subject = "ALERTE SAUVEGARDE - stock - HASH MISMATCH", BodyText = "…", Attempts = 2,
+                BackupEntryId = entry.Id, ExpectedJobId = jobs[1].Id, Kind = NoticeKind.Alert, JobStatus = JobStatus.HashMismatch, CreatedAtUtc = Now.AddMinutes(-5),
+            };
+            alert.Deliveries.Add(new Delivery
+            {
+                Destination = "admins", State = DeliveryState.Pending, Attempts = 2,
                 LastError = "connection refused by smtp.example.org:587", CreatedAtUtc = Now.AddMinutes(-5), NextAttemptAtUtc = Now.AddMinutes(1),
             });
-            db.Notices.Add(new Notice
+            var recovery = new Notice
             {
-                BackupEntryId = entry.Id, ExpectedJobId = jobs[1].Id, Kind = NoticeKind.Recovery, State = NoticeState.Sent,
-                Subject = "RÉTABLISSEMENT SAUVEGARDE - stock", BodyText = "…", Attempts = 1, CreatedAtUtc = Now.AddDays(-3), SentAtUtc = Now.AddDays(-3),
-            });
+                BackupEntryId = entry.Id, ExpectedJobId = jobs[1].Id, Kind = NoticeKind.Recovery, JobStatus = JobStatus.Ok, PreviousJobStatus = JobStatus.HashMismatch,
+                CreatedAtUtc = Now.AddDays(-3),
+            };
+            recovery.Deliveries.Add(new Delivery { Destination = "admins", State = DeliveryState.Sent, Attempts = 1, CreatedAtUtc = Now.AddDays(-3), SentAtUtc = Now.AddDays(-3) });
+            db.Notices.AddRange(alert, recovery);
             await Task.CompletedTask;
         });
         return jobs.ToDictionary(j => j.DatabaseName);

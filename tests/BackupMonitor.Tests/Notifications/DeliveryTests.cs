@@ -70,8 +70,8 @@ public sealed class DeliveryTests
             Assert.Contains(line + "\n", body.Replace("\r\n", "\n"));
         Assert.NotEqual(entry.AgentReportedHashSha256, entry.ServerCalculatedStagedHash);
 
-        var notice = Assert.Single(await site.NoticesAsync());
-        Assert.Equal((NoticeState.Sent, 1), (notice.State, notice.Attempts));
+        var notice = Assert.Single(await site.DeliveriesAsync());
+        Assert.Equal((DeliveryState.Sent, 1, "admins"), (notice.State, notice.Attempts, notice.Destination));
         Assert.NotNull(notice.SentAtUtc);
 
         var again = await site.RunAsync("scan", "--format", "json");
@@ -80,7 +80,7 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task Wrong_password_keeps_the_notice_pending_with_its_error_and_the_scan_succeeds()
+    public async Task Wrong_password_keeps_the_delivery_pending_with_its_error_no_attempt_counted_and_the_scan_succeeds()
     {
         const string wrong = "Wr0ng-Pa55-must-not-leak";
         await using var server = await SmtpTestServer.StartAsync();
@@ -91,8 +91,8 @@ public sealed class DeliveryTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal((0, 1), (Count(run, "notifications_sent"), Count(run, "notifications_failed")));
-        var notice = Assert.Single(await site.NoticesAsync());
-        Assert.Equal((NoticeState.Pending, 1), (notice.State, notice.Attempts));
+        var notice = Assert.Single(await site.DeliveriesAsync());
+        Assert.Equal((DeliveryState.Pending, 0), (notice.State, notice.Attempts));
         Assert.StartsWith("auth:", notice.LastError);
         Assert.Contains("Échec de l'envoi de la notification pour le job 'sales' : auth:", run.Err);
         Assert.Empty(server.Received());
@@ -101,7 +101,7 @@ public sealed class DeliveryTests
     }
 
     [Fact]
-    public async Task Server_down_leaves_the_notice_pending_then_the_next_scan_delivers_it_exactly_once()
+    public async Task Server_down_leaves_the_delivery_pending_with_no_attempt_then_the_next_scan_delivers_it_exactly_once()
     {
         await using var server = await SmtpTestServer.StartAsync();
         var (site, _) = await FailedBackupAsync(server.Settings());
@@ -112,8 +112,8 @@ public sealed class DeliveryTests
 
         Assert.Equal(0, down.ExitCode);
         Assert.Equal(1, Count(down, "notifications_failed"));
-        var pending = Assert.Single(await site.NoticesAsync());
-        Assert.Equal(NoticeState.Pending, pending.State);
+        var pending = Assert.Single(await site.DeliveriesAsync());
+        Assert.Equal((DeliveryState.Pending, 0), (pending.State, pending.Attempts));
         Assert.StartsWith("connect:", pending.LastError);
         Assert.Equal(site.Now.AddSeconds(30), pending.NextAttemptAtUtc);
 
@@ -125,8 +125,8 @@ public sealed class DeliveryTests
         Assert.Equal((1, 0), (Count(up, "notifications_sent"), Count(up, "notifications_failed")));
         Assert.Equal((0, 0), (Count(later, "notifications_sent"), Count(later, "notifications_failed")));
         Assert.Single(server.Received());
-        var sent = Assert.Single(await site.NoticesAsync());
-        Assert.Equal((NoticeState.Sent, 2, (string?)null), (sent.State, sent.Attempts, sent.LastError));
+        var sent = Assert.Single(await site.DeliveriesAsync());
+        Assert.Equal((DeliveryState.Sent, 1, (string?)null), (sent.State, sent.Attempts, sent.LastError));
     }
 
     [Fact]
@@ -139,31 +139,50 @@ public sealed class DeliveryTests
         var run = await site.RunAsync("scan");
 
         Assert.Equal(0, run.ExitCode);
-        var notice = Assert.Single(await site.NoticesAsync());
-        Assert.Equal(NoticeState.Pending, notice.State);
+        var notice = Assert.Single(await site.DeliveriesAsync());
+        Assert.Equal(DeliveryState.Pending, notice.State);
         Assert.StartsWith("certificate:", notice.LastError);
         Assert.Empty(server.Received());
         Assert.DoesNotContain("auth ok", server.Events());
     }
 
     [Fact]
-    public async Task After_EMAIL_MAX_ATTEMPTS_the_notice_is_failed_and_no_longer_tried()
+    public async Task After_EMAIL_MAX_ATTEMPTS_refusals_of_the_message_the_delivery_is_failed_and_no_longer_tried()
     {
         await using var server = await SmtpTestServer.StartAsync();
         var settings = server.Settings();
         settings["EMAIL_MAX_ATTEMPTS"] = "2";
+        settings["ADMIN_EMAIL_RECIPIENT"] = "refused@backup.test";
         var (site, _) = await FailedBackupAsync(settings);
         using var _ = site;
-        await server.StopAsync();
 
-        await site.RunAsync("scan");
+        var first = await site.RunAsync("scan", "--format", "json");
         await site.RunAsync("scan");
         var third = await site.RunAsync("scan", "--format", "json");
 
-        var notice = Assert.Single(await site.NoticesAsync());
-        Assert.Equal((NoticeState.Failed, 2), (notice.State, notice.Attempts));
+        Assert.Equal(1, Count(first, "notifications_failed"));
+        var notice = Assert.Single(await site.DeliveriesAsync());
+        Assert.Equal((DeliveryState.Failed, 2), (notice.State, notice.Attempts));
+        Assert.StartsWith("recipient:", notice.LastError);
         Assert.Null(notice.NextAttemptAtUtc);
         Assert.Equal(0, Count(third, "notifications_failed"));
+        Assert.Empty(server.Received());
+    }
+
+    [Fact]
+    public async Task DELIVERY_MAX_ATTEMPTS_wins_over_its_older_name()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        var settings = server.Settings();
+        settings["EMAIL_MAX_ATTEMPTS"] = "5";
+        settings["DELIVERY_MAX_ATTEMPTS"] = "1";
+        settings["ADMIN_EMAIL_RECIPIENT"] = "refused@backup.test";
+        var (site, _) = await FailedBackupAsync(settings);
+        using var _ = site;
+
+        await site.RunAsync("scan");
+
+        Assert.Equal((DeliveryState.Failed, 1), (Assert.Single(await site.DeliveriesAsync()) is var d ? (d.State, d.Attempts) : default));
     }
 
     [Fact]
@@ -209,6 +228,7 @@ public sealed class DeliveryTests
         Assert.Equal(["ALERTE SAUVEGARDE - sales - FAILED", "RÉTABLISSEMENT SAUVEGARDE - sales"], received.Select(r => r.Message.Subject));
         Assert.Contains("(statut précédent : FAILED)", received[1].Message.TextBody);
         Assert.Equal([NoticeKind.Alert, NoticeKind.Recovery], (await site.NoticesAsync()).Select(n => n.Kind));
+        Assert.Equal([JobStatus.Failed, JobStatus.Failed], (await site.NoticesAsync()).Select(n => n.PreviousJobStatus is var p && n.Kind == NoticeKind.Recovery ? p : n.JobStatus));
     }
 
     [Fact]

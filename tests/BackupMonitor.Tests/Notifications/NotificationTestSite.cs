@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using BackupMonitor.Cli;
+using BackupMonitor.Notifications;
+using BackupMonitor.Notifications.Channels;
 using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -123,6 +125,31 @@ public sealed class NotificationTestSite : IDisposable
         await using var services = await Context().StartAsync(CancellationToken.None);
         await using var scope = services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().Notices.AsNoTracking().OrderBy(n => n.Id).ToListAsync();
+    }
+
+    public async Task<List<Delivery>> DeliveriesAsync()
+    {
+        await using var services = await Context().StartAsync(CancellationToken.None);
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().Deliveries.AsNoTracking().OrderBy(d => d.Id).ToListAsync();
+    }
+
+    /// <summary>Each delivery with its notice and its message as it would be rendered now, oldest first.</summary>
+    public async Task<List<(Delivery Delivery, Notice Notice, RenderedNotice Message)>> MessagesAsync()
+    {
+        await using var services = await Context().StartAsync(CancellationToken.None);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>();
+        var renderer = scope.ServiceProvider.GetRequiredService<NoticeRenderer>();
+        var result = new List<(Delivery, Notice, RenderedNotice)>();
+        foreach (var delivery in await db.Deliveries.AsNoTracking().OrderBy(d => d.Id).ToListAsync())
+        {
+            var notice = await db.Notices.AsNoTracking().SingleAsync(n => n.Id == delivery.NoticeId);
+            var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == notice.ExpectedJobId);
+            var entry = await db.Entries.AsNoTracking().SingleAsync(e => e.Id == notice.BackupEntryId);
+            result.Add((delivery, notice, renderer.Render(notice, job, entry)));
+        }
+        return result;
     }
 
     public async Task<List<BackupEntry>> EntriesAsync()

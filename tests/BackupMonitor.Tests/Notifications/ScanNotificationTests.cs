@@ -24,9 +24,9 @@ public sealed class ScanNotificationTests
         Assert.Equal(0, run.ExitCode);
         var entry = Assert.Single(await site.EntriesAsync());
         Assert.Equal(expected, entry.Status);
-        var notice = Assert.Single(await site.NoticesAsync());
+        var (_, notice, message) = Assert.Single(await site.MessagesAsync());
         Assert.Equal((NoticeKind.Alert, entry.Id, entry.ExpectedJobId), (notice.Kind, notice.BackupEntryId, notice.ExpectedJobId));
-        Assert.Equal($"ALERTE SAUVEGARDE - sales - {expected.ToLabel()}", notice.Subject);
+        Assert.Equal($"ALERTE SAUVEGARDE - sales - {expected.ToLabel()}", message.Subject);
         Assert.Contains($"Déclenchement de la notification pour le job 'sales' avec le statut '{expected.ToWire()}'.", run.Err);
     }
 
@@ -40,9 +40,9 @@ public sealed class ScanNotificationTests
 
         var entry = Assert.Single(await site.EntriesAsync());
         Assert.Equal(BackupEntryStatus.Missing, entry.Status);
-        var notice = Assert.Single(await site.NoticesAsync());
-        Assert.Equal("ALERTE SAUVEGARDE - erp - MISSING", notice.Subject);
-        Assert.Contains($"  Cycle attendu          : {entry.ExpectedCycleUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}", notice.BodyText);
+        var (_, _, message) = Assert.Single(await site.MessagesAsync());
+        Assert.Equal("ALERTE SAUVEGARDE - erp - MISSING", message.Subject);
+        Assert.Contains($"  Cycle attendu          : {entry.ExpectedCycleUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}", message.Text);
     }
 
     [Fact]
@@ -75,14 +75,15 @@ public sealed class ScanNotificationTests
         using var summary = JsonDocument.Parse(run.Out);
         Assert.Equal(0, summary.RootElement.GetProperty("notifications_sent").GetInt32());
         Assert.Equal(0, summary.RootElement.GetProperty("notifications_failed").GetInt32());
-        var notices = await site.NoticesAsync();
-        Assert.Equal(2, notices.Count);
-        Assert.All(notices, n => Assert.Equal(NoticeState.Skipped, n.State));
+        Assert.Equal(2, (await site.NoticesAsync()).Count);
+        var deliveries = await site.DeliveriesAsync();
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal((DeliveryState.Skipped, "admins"), (d.State, d.Destination)));
         Assert.Single(run.Err.Split('\n'), l => l.Contains(DisabledWarning));
     }
 
     [Fact]
-    public async Task Notifications_list_json_is_an_array_of_snake_case_notices()
+    public async Task Notifications_list_json_is_an_array_of_snake_case_deliveries()
     {
         using var site = new NotificationTestSite();
         await site.AddJobAsync("sales");
@@ -97,9 +98,10 @@ public sealed class ScanNotificationTests
         using var json = JsonDocument.Parse(all.Out);
         var notice = Assert.Single(json.RootElement.EnumerateArray());
         Assert.Equal(
-            ["id", "kind", "state", "expected_job_id", "backup_entry_id", "subject", "attempts", "last_error",
-             "created_at_utc", "next_attempt_at_utc", "last_attempt_at_utc", "sent_at_utc"],
+            ["id", "notice_id", "kind", "destination", "state", "expected_job_id", "backup_entry_id", "subject", "attempts", "last_error",
+             "created_at_utc", "next_attempt_at_utc", "last_attempt_at_utc", "sent_at_utc", "digest_id"],
             notice.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("admins", notice.GetProperty("destination").GetString());
         Assert.Equal("alert", notice.GetProperty("kind").GetString());
         Assert.Equal("skipped", notice.GetProperty("state").GetString());
         Assert.Equal("ALERTE SAUVEGARDE - sales - FAILED", notice.GetProperty("subject").GetString());
@@ -113,15 +115,17 @@ public sealed class ScanNotificationTests
 /// <summary>The seed's test_notify_backup_status_change_notification_error_handling: a send error is logged, never thrown.</summary>
 public sealed class SendErrorTests
 {
-    private sealed class RefusingTransport : BackupMonitor.Notifications.IMailTransport
+    private sealed class RefusingTransport : BackupMonitor.Notifications.IMailTransport, BackupMonitor.Notifications.IMailSession
     {
         public int Attempts;
         public string Describe() => "a transport that always fails";
+        public Task<BackupMonitor.Notifications.IMailSession> OpenAsync(CancellationToken cancellationToken) => Task.FromResult<BackupMonitor.Notifications.IMailSession>(this);
         public Task SendAsync(MimeKit.MimeMessage message, CancellationToken cancellationToken)
         {
             Attempts++;
             throw new BackupMonitor.Notifications.NotificationException(BackupMonitor.Notifications.NotificationFailure.Other, "Test notification error");
         }
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -140,6 +144,6 @@ public sealed class SendErrorTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(1, transport.Attempts);
         Assert.Contains("error: Échec de l'envoi de la notification pour le job 'test_db' : Test notification error", run.Err);
-        Assert.Equal(NoticeState.Pending, Assert.Single(await site.NoticesAsync()).State);
+        Assert.Equal(DeliveryState.Pending, Assert.Single(await site.DeliveriesAsync()).State);
     }
 }

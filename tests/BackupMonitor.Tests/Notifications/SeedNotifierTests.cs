@@ -13,7 +13,7 @@ namespace BackupMonitor.Tests.Notifications;
 public sealed class SeedNotifierTests
 {
     private static EmailOptions Options(string? host = "smtp.test.com", string language = "fr", bool recovery = true) => new(
-        host, 587, "test_user", "test_password", "sender@test.com", ["admin@example.com"], EmailSecurity.StartTls, null, 30, 6, null, recovery, language);
+        host, 587, "test_user", "test_password", "sender@test.com", ["admin@example.com"], EmailSecurity.StartTls, null, 30, null, recovery, language);
 
     /// <summary>The seed's mock_job_entry fixture.</summary>
     private static (ExpectedBackupJob Job, BackupEntry Entry) SeedJobAndEntry(BackupEntryStatus status)
@@ -33,23 +33,36 @@ public sealed class SeedNotifierTests
         return (job, entry);
     }
 
+    /// <summary>What the outbox holds for one notice: its kind, its `admins` delivery's state, and its message rendered as at delivery.</summary>
+    private sealed record Outcome(NoticeKind Kind, DeliveryState State, int BackupEntryId, string Subject, string BodyText);
+
     private sealed class Harness : IDisposable
     {
         public readonly NotificationLog Log = new();
         public readonly BackupMonitorDbContext Db = new SqliteBackupMonitorDbContext(
             new DbContextOptionsBuilder<SqliteBackupMonitorDbContext>().UseSqlite("Data Source=:memory:").Options);
         public readonly OutboxNotifier Notifier;
+        private readonly NoticeRenderer renderer;
+        private readonly Dictionary<int, (ExpectedBackupJob Job, BackupEntry Entry)> seen = [];
 
         public Harness(EmailOptions options)
         {
-            Notifier = new OutboxNotifier(options, new EmailSwitch(options, Log.For<EmailSwitch>()), new NoticeComposer(options),
+            Db.Database.OpenConnection();
+            Db.Database.EnsureCreated();
+            Notifier = new OutboxNotifier(options, new EmailSwitch(options, Log.For<EmailSwitch>()), new DestinationCatalog(Db, options),
                 new FakeTimeProvider(new DateTimeOffset(2025, 6, 15, 11, 0, 0, TimeSpan.Zero)), Log.For<OutboxNotifier>());
+            renderer = new NoticeRenderer(options, new NotificationTemplates(new DeliveryOptions(6, 10, null)));
         }
 
-        public async Task<List<Notice>> NotifyAsync(ExpectedBackupJob job, BackupEntry entry, JobStatus previous, bool changed = true)
+        public async Task<List<Outcome>> NotifyAsync(ExpectedBackupJob job, BackupEntry entry, JobStatus previous, bool changed = true)
         {
             await Notifier.OnEntryRecordedAsync(Db, new RecordedEntry(job, entry, previous, changed), CancellationToken.None);
-            return Db.ChangeTracker.Entries<Notice>().Select(e => e.Entity).ToList();
+            seen[entry.Id] = (job, entry);
+            return Db.ChangeTracker.Entries<Notice>().Select(e => e.Entity).Select(n =>
+            {
+                var message = renderer.Render(n, seen[n.BackupEntryId].Job, seen[n.BackupEntryId].Entry);
+                return new Outcome(n.Kind, Assert.Single(n.Deliveries).State, n.BackupEntryId, message.Subject, message.Text);
+            }).ToList();
         }
 
         public void Dispose() => Db.Dispose();
@@ -64,7 +77,7 @@ public sealed class SeedNotifierTests
         var notice = Assert.Single(await h.NotifyAsync(job, entry, JobStatus.Ok));
 
         Assert.Equal(NoticeKind.Alert, notice.Kind);
-        Assert.Equal(NoticeState.Pending, notice.State);
+        Assert.Equal(DeliveryState.Pending, notice.State);
         Assert.Equal("ALERTE SAUVEGARDE - test_db - FAILED", notice.Subject);
         foreach (var line in new[]
         {
@@ -149,7 +162,7 @@ public sealed class SeedNotifierTests
         var notices = await h.NotifyAsync(job2, entry2, JobStatus.Missing);
 
         Assert.Equal(2, notices.Count);
-        Assert.All(notices, n => Assert.Equal(NoticeState.Skipped, n.State));
+        Assert.All(notices, n => Assert.Equal(DeliveryState.Skipped, n.State));
         Assert.Single(h.Log.Lines, l => l.StartsWith("warning: Paramètres d'e-mail SMTP non configurés. La notification par e-mail est désactivée.", StringComparison.Ordinal));
         var missing = notices.Single(n => n.BackupEntryId == 101).BodyText;
         Assert.Contains("  Horodatage Agent       : N/A", missing);

@@ -8,7 +8,7 @@ public sealed class SmtpMailTransportTests
 {
     private static EmailOptions Options(SmtpTestServer server, string password = SmtpTestServer.Password, string? caPath = null, int port = 0) => new(
         "localhost", port == 0 ? server.Port : port, SmtpTestServer.User, password, "backupmonitor@backup.test", ["admin@backup.test"],
-        EmailSecurity.StartTls, caPath ?? SmtpTestServer.CaCertPath, 10, 6, null, true, "fr");
+        EmailSecurity.StartTls, caPath ?? SmtpTestServer.CaCertPath, 10, null, true, "fr");
 
     private static MimeKit.MimeMessage Message(EmailOptions options) =>
         NoticeMessage.Build(options, "Test Subject", "Test Body é\n", null);
@@ -19,7 +19,7 @@ public sealed class SmtpMailTransportTests
         await using var server = await SmtpTestServer.StartAsync();
         var options = Options(server);
 
-        await new SmtpMailTransport(options).SendAsync(Message(options), CancellationToken.None);
+        await new SmtpMailTransport(options).SendOneAsync(Message(options), CancellationToken.None);
 
         var (message, envelope) = Assert.Single(server.Received());
         Assert.Equal("Test Subject", message.Subject);
@@ -33,7 +33,7 @@ public sealed class SmtpMailTransportTests
         await using var server = await SmtpTestServer.StartAsync();
         var options = Options(server, password: "wrong-password");
 
-        var error = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendAsync(Message(options), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendOneAsync(Message(options), CancellationToken.None));
 
         Assert.True(error.Failure == NotificationFailure.Auth, error.Message);
         Assert.StartsWith("auth:", error.Message);
@@ -52,7 +52,7 @@ public sealed class SmtpMailTransportTests
         await using var server = await SmtpTestServer.StartAsync(certificateFromOtherCa: true);
         var options = Options(server);
 
-        var error = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendAsync(Message(options), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendOneAsync(Message(options), CancellationToken.None));
 
         Assert.Equal(NotificationFailure.Certificate, error.Failure);
         Assert.Contains("EMAIL_CA_CERT_PATH", error.Message);
@@ -67,7 +67,7 @@ public sealed class SmtpMailTransportTests
         await using var server = await SmtpTestServer.StartAsync();
         var options = Options(server) with { CaCertPath = null };
 
-        var error = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendAsync(Message(options), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendOneAsync(Message(options), CancellationToken.None));
 
         Assert.Equal(NotificationFailure.Certificate, error.Failure);
         Assert.Empty(server.Received());
@@ -81,11 +81,11 @@ public sealed class SmtpMailTransportTests
         await server.StopAsync();
         var options = Options(server, port: port);
 
-        var refused = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendAsync(Message(options), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(options).SendOneAsync(Message(options), CancellationToken.None));
         Assert.Equal(NotificationFailure.Connect, refused.Failure);
 
         var unknown = options with { Host = "no-such-host.invalid" };
-        var dns = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(unknown).SendAsync(Message(unknown), CancellationToken.None));
+        var dns = await Assert.ThrowsAsync<NotificationException>(() => new SmtpMailTransport(unknown).SendOneAsync(Message(unknown), CancellationToken.None));
         Assert.Equal(NotificationFailure.Dns, dns.Failure);
     }
 
@@ -95,8 +95,8 @@ public sealed class SmtpMailTransportTests
         var folder = Directory.CreateTempSubdirectory("bm-pickup-").FullName;
         try
         {
-            var options = new EmailOptions(null, 587, null, null, "a@b.test", ["c@d.test"], EmailSecurity.StartTls, null, 10, 6, folder, true, "fr");
-            await new PickupDirectoryTransport(folder, TimeProvider.System).SendAsync(NoticeMessage.Build(options, "Sujet é", "Corps\n", "<p>Corps</p>"), CancellationToken.None);
+            var options = new EmailOptions(null, 587, null, null, "a@b.test", ["c@d.test"], EmailSecurity.StartTls, null, 10, folder, true, "fr");
+            await new PickupDirectoryTransport(folder, TimeProvider.System).SendOneAsync(NoticeMessage.Build(options, "Sujet é", "Corps\n", "<p>Corps</p>"), CancellationToken.None);
 
             var file = Assert.Single(Directory.GetFiles(folder));
             Assert.EndsWith(".eml", file);

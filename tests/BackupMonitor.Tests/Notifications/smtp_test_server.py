@@ -33,6 +33,13 @@ def event(text):
 
 
 class Store:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A mailbox that does not exist: a message-level refusal, the connection stays usable.
+        if address.startswith("refused"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         n = next(counter)
         base = os.path.join(args.maildir, f"{n:04d}")

@@ -5,7 +5,8 @@ namespace BackupMonitor.Tests.Scale;
 
 /// <summary>
 /// Several BackupMonitor processes sharing one PostgreSQL database and one staging root (issue 5):
-/// every report processed exactly once, every entry unique, and a process killed mid-scan loses nothing.
+/// every report processed exactly once, every entry unique, every alert delivered once to each destination
+/// its routes choose (issue 14), and a process killed mid-scan loses nothing.
 /// </summary>
 [Trait("Suite", "scale")]
 public sealed class ConcurrentScanTests
@@ -56,6 +57,19 @@ public sealed class ConcurrentScanTests
         var environment = Environment(tree, database.ConnectionString);
         foreach (var (key, value) in smtp.Settings()) environment[key] = value!;
         Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, "jobs", "import", tree.JobsCsv)).ExitCode);
+        // Three more destinations, routed differently, on a real HTTP receiver.
+        await using var receiver = await HttpReceiver.StartAsync();
+        foreach (var args in new[]
+        {
+            new[] { "destinations", "add", "everything", "--kind", "webhook", "--target", receiver.BaseUrl + "/everything" },
+            ["destinations", "add", "security", "--kind", "slack", "--target", receiver.BaseUrl + "/security"],
+            ["destinations", "add", "first-hundred", "--kind", "ntfy", "--target", receiver.BaseUrl + "/first-hundred"],
+            ["routes", "add", "--destination", "everything"],
+            ["routes", "add", "--destination", "security", "--status", "hash_mismatch"],
+            ["routes", "add", "--destination", "first-hundred", "--company", "Co00*"],
+            ["routes", "add", "--destination", "first-hundred", "--agent", "*_City_*", "--database", "db", "--company", "Co00*"],
+        })
+            Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, args)).ExitCode);
 
         var results = await ScanAtOnceAsync(tree, environment, environment);
 
@@ -72,12 +86,28 @@ public sealed class ConcurrentScanTests
         Assert.Equal(0, tree.FilesUnder("staging"));
 
         // Every alert (one per hash mismatch) reached the real SMTP server exactly once, from one process or the other.
-        Assert.Equal(tree.Corrupted, await database.ScalarAsync("SELECT count(*) FROM notices WHERE state = 'sent'"));
-        Assert.Equal(0, await database.ScalarAsync("SELECT count(*) FROM notices WHERE state <> 'sent'"));
+        Assert.Equal(tree.Corrupted, await database.ScalarAsync("SELECT count(*) FROM notices"));
+        Assert.Equal(tree.Corrupted, await database.ScalarAsync("SELECT count(*) FROM deliveries WHERE destination = 'admins' AND state = 'sent'"));
+        Assert.Equal(0, await database.ScalarAsync("SELECT count(*) FROM deliveries WHERE state <> 'sent'"));
         var subjects = smtp.Received().Select(m => m.Message.Subject).ToList();
         Assert.Equal(tree.Corrupted, subjects.Count);
         Assert.All(subjects, s => Assert.Equal("ALERTE SAUVEGARDE - db - HASH MISMATCH", s));
         Assert.Equal(tree.Corrupted, smtp.Received().Select(m => m.Message.TextBody!.Split('\n').First(l => l.Contains("Agent Responsable"))).Distinct().Count());
+
+        // Each routed destination received each of its alerts once, whichever process sent it.
+        var firstHundred = Enumerable.Range(0, 100).Count(StagingTree.IsCorrupted);
+        Assert.Equal(tree.Corrupted * 4 - (tree.Corrupted - firstHundred), await database.ScalarAsync("SELECT count(*) FROM deliveries WHERE state = 'sent'"));
+        var everything = receiver.At("/everything");
+        Assert.Equal(tree.Corrupted, everything.Count);
+        Assert.Equal(tree.Corrupted, everything.Select(r => r.Headers["X-BackupMonitor-Delivery"]).Distinct().Count());
+        Assert.Equal(tree.Corrupted, everything.Select(r => (string)r.Json["job"]!["agent_id_responsible"]!).Distinct().Count());
+        var security = receiver.At("/security").Select(r => (string)r.Json["text"]!).ToList();
+        Assert.Equal(tree.Corrupted, security.Count);
+        Assert.Equal(tree.Corrupted, security.Distinct().Count());
+        var hundred = receiver.At("/first-hundred").Select(r => r.Text).ToList();
+        Assert.Equal(firstHundred, hundred.Count);
+        Assert.Equal(firstHundred, hundred.Distinct().Count());
+        Assert.All(hundred, t => Assert.Contains("Agent : Co00", t));
     }
 
     [Fact]

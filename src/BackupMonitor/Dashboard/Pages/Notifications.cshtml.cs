@@ -1,19 +1,21 @@
 using BackupMonitor.Domain;
+using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Mvc;
 
 namespace BackupMonitor.Dashboard.Pages;
 
-/// <summary>The outbox: every notice with its state, attempts and last error, newest first.</summary>
+/// <summary>The outbox: every delivery with its destination, state, attempts and last error, newest first.</summary>
 public sealed class NotificationsModel(JobBoard board, DashboardText text) : DashboardPageModel(text)
 {
     public const int PageSize = 50;
 
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
-    public NoticeState? WantedState => Enum.GetValues<NoticeState>().Cast<NoticeState?>().FirstOrDefault(s => Wire(s!.Value) == State);
-    public PageOf<Notice> Notices { get; private set; } = null!;
+    [BindProperty(SupportsGet = true)] public string? Destination { get; set; }
+    public DeliveryState? WantedState => OutboxQuery.TryParseState(State, out var state) ? state : null;
+    public PageOf<OutboxRow> Deliveries { get; private set; } = null!;
 
     public async Task OnGetAsync([FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken) =>
-        Notices = await board.NoticesAsync(WantedState, pageNumber, PageSize, cancellationToken);
+        Deliveries = await board.DeliveriesAsync(WantedState, string.IsNullOrWhiteSpace(Destination) ? null : Destination, pageNumber, PageSize, cancellationToken);
 
-    public static string Wire(NoticeState state) => state.ToString().ToLowerInvariant();
+    public static string Wire(DeliveryState state) => OutboxQuery.Wire(state);
 }

@@ -52,9 +52,45 @@ internal sealed class NoticeConfiguration : IEntityTypeConfiguration<Notice>
     {
         notice.ToTable("notices");
         notice.HasOne<BackupEntry>().WithMany().HasForeignKey(n => n.BackupEntryId).OnDelete(DeleteBehavior.Restrict);
-        notice.HasIndex(n => new { n.State, n.NextAttemptAtUtc });
         // One notice of each kind per entry, whatever happens to the scan that wrote it.
         notice.HasIndex(n => new { n.BackupEntryId, n.Kind }).IsUnique();
+        notice.HasMany(n => n.Deliveries).WithOne().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
+{
+    public void Configure(EntityTypeBuilder<Delivery> delivery)
+    {
+        delivery.ToTable("deliveries");
+        delivery.Property(d => d.Destination).HasMaxLength(64);
+        delivery.Property(d => d.ClaimedBy).HasMaxLength(200);
+        delivery.HasIndex(d => new { d.State, d.NextAttemptAtUtc });
+        delivery.HasIndex(d => d.Destination);
+        // Once per destination, however many routes match.
+        delivery.HasIndex(d => new { d.NoticeId, d.Destination }).IsUnique();
+    }
+}
+
+internal sealed class DestinationConfiguration : IEntityTypeConfiguration<Destination>
+{
+    public void Configure(EntityTypeBuilder<Destination> destination)
+    {
+        destination.ToTable("destinations");
+        destination.HasKey(d => d.Name);
+        destination.Property(d => d.Name).HasMaxLength(64);
+        destination.Property(d => d.Target).HasMaxLength(2000);
+        destination.Property(d => d.Secret).HasMaxLength(500);
+    }
+}
+
+internal sealed class RouteConfiguration : IEntityTypeConfiguration<AlertRoute>
+{
+    public void Configure(EntityTypeBuilder<AlertRoute> route)
+    {
+        route.ToTable("routes");
+        route.Property(r => r.Destination).HasMaxLength(64);
+        route.HasOne<Destination>().WithMany().HasForeignKey(r => r.Destination).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -21,9 +21,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.Notice",
                 typeof(Notice),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 7,
+                navigationCount: 1,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 1,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -37,15 +38,6 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             id.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             id.AddAnnotation("Relational:ColumnName", "id");
 
-            var attempts = runtimeEntityType.AddProperty(
-                "Attempts",
-                typeof(int),
-                propertyInfo: typeof(Notice).GetProperty("Attempts", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<Attempts>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
-            attempts.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            attempts.AddAnnotation("Relational:ColumnName", "attempts");
-
             var backupEntryId = runtimeEntityType.AddProperty(
                 "BackupEntryId",
                 typeof(int),
@@ -54,42 +46,6 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 sentinel: 0);
             backupEntryId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             backupEntryId.AddAnnotation("Relational:ColumnName", "backup_entry_id");
-
-            var bodyHtml = runtimeEntityType.AddProperty(
-                "BodyHtml",
-                typeof(string),
-                propertyInfo: typeof(Notice).GetProperty("BodyHtml", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<BodyHtml>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            bodyHtml.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            bodyHtml.AddAnnotation("Relational:ColumnName", "body_html");
-
-            var bodyText = runtimeEntityType.AddProperty(
-                "BodyText",
-                typeof(string),
-                propertyInfo: typeof(Notice).GetProperty("BodyText", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<BodyText>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            bodyText.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            bodyText.AddAnnotation("Relational:ColumnName", "body_text");
-
-            var claimedBy = runtimeEntityType.AddProperty(
-                "ClaimedBy",
-                typeof(string),
-                propertyInfo: typeof(Notice).GetProperty("ClaimedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<ClaimedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            claimedBy.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            claimedBy.AddAnnotation("Relational:ColumnName", "claimed_by");
-
-            var claimedUntilUtc = runtimeEntityType.AddProperty(
-                "ClaimedUntilUtc",
-                typeof(DateTime?),
-                propertyInfo: typeof(Notice).GetProperty("ClaimedUntilUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<ClaimedUntilUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                valueConverter: new UtcDateTimeConverter());
-            claimedUntilUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            claimedUntilUtc.AddAnnotation("Relational:ColumnName", "claimed_until_utc");
 
             var createdAtUtc = runtimeEntityType.AddProperty(
                 "CreatedAtUtc",
@@ -110,6 +66,17 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             expectedJobId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             expectedJobId.AddAnnotation("Relational:ColumnName", "expected_job_id");
 
+            var jobStatus = runtimeEntityType.AddProperty(
+                "JobStatus",
+                typeof(JobStatus),
+                propertyInfo: typeof(Notice).GetProperty("JobStatus", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<JobStatus>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 32,
+                valueConverter: new WireNameConverter<JobStatus>());
+            jobStatus.SetSentinelFromProviderValue("unknown");
+            jobStatus.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            jobStatus.AddAnnotation("Relational:ColumnName", "job_status");
+
             var kind = runtimeEntityType.AddProperty(
                 "Kind",
                 typeof(NoticeKind),
@@ -121,63 +88,16 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             kind.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             kind.AddAnnotation("Relational:ColumnName", "kind");
 
-            var lastAttemptAtUtc = runtimeEntityType.AddProperty(
-                "LastAttemptAtUtc",
-                typeof(DateTime?),
-                propertyInfo: typeof(Notice).GetProperty("LastAttemptAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<LastAttemptAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                valueConverter: new UtcDateTimeConverter());
-            lastAttemptAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            lastAttemptAtUtc.AddAnnotation("Relational:ColumnName", "last_attempt_at_utc");
-
-            var lastError = runtimeEntityType.AddProperty(
-                "LastError",
-                typeof(string),
-                propertyInfo: typeof(Notice).GetProperty("LastError", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<LastError>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            lastError.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            lastError.AddAnnotation("Relational:ColumnName", "last_error");
-
-            var nextAttemptAtUtc = runtimeEntityType.AddProperty(
-                "NextAttemptAtUtc",
-                typeof(DateTime?),
-                propertyInfo: typeof(Notice).GetProperty("NextAttemptAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<NextAttemptAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                valueConverter: new UtcDateTimeConverter());
-            nextAttemptAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            nextAttemptAtUtc.AddAnnotation("Relational:ColumnName", "next_attempt_at_utc");
-
-            var sentAtUtc = runtimeEntityType.AddProperty(
-                "SentAtUtc",
-                typeof(DateTime?),
-                propertyInfo: typeof(Notice).GetProperty("SentAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<SentAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                valueConverter: new UtcDateTimeConverter());
-            sentAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            sentAtUtc.AddAnnotation("Relational:ColumnName", "sent_at_utc");
-
-            var state = runtimeEntityType.AddProperty(
-                "State",
-                typeof(NoticeState),
-                propertyInfo: typeof(Notice).GetProperty("State", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<State>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                maxLength: 16,
-                valueConverter: new WireNameConverter<NoticeState>());
-            state.SetSentinelFromProviderValue("pending");
-            state.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            state.AddAnnotation("Relational:ColumnName", "state");
-
-            var subject = runtimeEntityType.AddProperty(
-                "Subject",
-                typeof(string),
-                propertyInfo: typeof(Notice).GetProperty("Subject", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(Notice).GetField("<Subject>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-            subject.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            subject.AddAnnotation("Relational:ColumnName", "subject");
+            var previousJobStatus = runtimeEntityType.AddProperty(
+                "PreviousJobStatus",
+                typeof(JobStatus),
+                propertyInfo: typeof(Notice).GetProperty("PreviousJobStatus", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<PreviousJobStatus>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 32,
+                valueConverter: new WireNameConverter<JobStatus>());
+            previousJobStatus.SetSentinelFromProviderValue("unknown");
+            previousJobStatus.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            previousJobStatus.AddAnnotation("Relational:ColumnName", "previous_job_status");
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });
@@ -188,10 +108,6 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 new[] { backupEntryId, kind },
                 unique: true);
             index.AddAnnotation("Relational:Name", "ix_notices_backup_entry_id_kind");
-
-            var index0 = runtimeEntityType.AddIndex(
-                new[] { state, nextAttemptAtUtc });
-            index0.AddAnnotation("Relational:Name", "ix_notices_state_next_attempt_at_utc");
 
             return runtimeEntityType;
         }

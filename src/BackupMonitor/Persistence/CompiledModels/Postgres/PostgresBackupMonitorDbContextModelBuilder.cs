@@ -12,24 +12,32 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("dc219d71-0899-4247-9ca2-885dace2375b"), entityTypeCount: 6)
+            : base(skipDetectChanges: false, modelId: new Guid("1998ef37-1109-4b54-8221-d7ce80817c90"), entityTypeCount: 9)
         {
         }
 
         partial void Initialize()
         {
             var agentLease = AgentLeaseEntityType.Create(this);
+            var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
+            var delivery = DeliveryEntityType.Create(this);
+            var destination = DestinationEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
 
+            AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
+            DeliveryEntityType.CreateForeignKey1(delivery, notice);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
+            DeliveryEntityType.CreateAnnotations(delivery);
+            DestinationEntityType.CreateAnnotations(destination);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);

@@ -11,24 +11,32 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c6b708d2-bafb-43ea-a79f-0b2cb62e9836"), entityTypeCount: 6)
+            : base(skipDetectChanges: false, modelId: new Guid("b77ab24b-9034-4bd0-8b06-6e3a28fd4c47"), entityTypeCount: 9)
         {
         }
 
         partial void Initialize()
         {
             var agentLease = AgentLeaseEntityType.Create(this);
+            var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
+            var delivery = DeliveryEntityType.Create(this);
+            var destination = DestinationEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
 
+            AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
+            DeliveryEntityType.CreateForeignKey1(delivery, notice);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
+            DeliveryEntityType.CreateAnnotations(delivery);
+            DestinationEntityType.CreateAnnotations(destination);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);

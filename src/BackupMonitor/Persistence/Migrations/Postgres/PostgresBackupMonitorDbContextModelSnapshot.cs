@@ -43,6 +43,54 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("agent_leases", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Agent")
+                        .HasColumnType("text")
+                        .HasColumnName("agent");
+
+                    b.Property<string>("City")
+                        .HasColumnType("text")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Company")
+                        .HasColumnType("text")
+                        .HasColumnName("company");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Database")
+                        .HasColumnType("text")
+                        .HasColumnName("database");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("destination");
+
+                    b.Property<string>("Statuses")
+                        .HasColumnType("text")
+                        .HasColumnName("statuses");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routes");
+
+                    b.HasIndex("Destination")
+                        .HasDatabaseName("ix_routes_destination");
+
+                    b.ToTable("routes", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.BackupEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -157,6 +205,118 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("backup_entries", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("destination");
+
+                    b.Property<int?>("DigestId")
+                        .HasColumnType("integer")
+                        .HasColumnName("digest_id");
+
+                    b.Property<DateTime?>("LastAttemptAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_attempt_at_utc");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("NextAttemptAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at_utc");
+
+                    b.Property<int>("NoticeId")
+                        .HasColumnType("integer")
+                        .HasColumnName("notice_id");
+
+                    b.Property<DateTime?>("SentAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at_utc");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deliveries");
+
+                    b.HasIndex("Destination")
+                        .HasDatabaseName("ix_deliveries_destination");
+
+                    b.HasIndex("NoticeId", "Destination")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deliveries_notice_id_destination");
+
+                    b.HasIndex("State", "NextAttemptAtUtc")
+                        .HasDatabaseName("ix_deliveries_state_next_attempt_at_utc");
+
+                    b.ToTable("deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.Destination", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Name")
+                        .HasName("pk_destinations");
+
+                    b.ToTable("destinations", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ExpectedBackupJob", b =>
                 {
                     b.Property<int>("Id")
@@ -260,30 +420,9 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempts");
-
                     b.Property<int>("BackupEntryId")
                         .HasColumnType("integer")
                         .HasColumnName("backup_entry_id");
-
-                    b.Property<string>("BodyHtml")
-                        .HasColumnType("text")
-                        .HasColumnName("body_html");
-
-                    b.Property<string>("BodyText")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("body_text");
-
-                    b.Property<string>("ClaimedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("claimed_by");
-
-                    b.Property<DateTime?>("ClaimedUntilUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("claimed_until_utc");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone")
@@ -293,38 +432,23 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("expected_job_id");
 
+                    b.Property<string>("JobStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("job_status");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
-                    b.Property<DateTime?>("LastAttemptAtUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_attempt_at_utc");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("text")
-                        .HasColumnName("last_error");
-
-                    b.Property<DateTime?>("NextAttemptAtUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at_utc");
-
-                    b.Property<DateTime?>("SentAtUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("sent_at_utc");
-
-                    b.Property<string>("State")
+                    b.Property<string>("PreviousJobStatus")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("state");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("subject");
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("previous_job_status");
 
                     b.HasKey("Id")
                         .HasName("pk_notices");
@@ -332,9 +456,6 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.HasIndex("BackupEntryId", "Kind")
                         .IsUnique()
                         .HasDatabaseName("ix_notices_backup_entry_id_kind");
-
-                    b.HasIndex("State", "NextAttemptAtUtc")
-                        .HasDatabaseName("ix_notices_state_next_attempt_at_utc");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -470,6 +591,16 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("scan_runs", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.Destination", null)
+                        .WithMany()
+                        .HasForeignKey("Destination")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routes_destinations_destination");
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.BackupEntry", b =>
                 {
                     b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
@@ -480,6 +611,16 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasConstraintName("fk_backup_entries_expected_backup_jobs_expected_job_id");
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.Notice", null)
+                        .WithMany("Deliveries")
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deliveries_notices_notice_id");
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
                 {
                     b.HasOne("BackupMonitor.Domain.BackupEntry", null)
@@ -488,6 +629,11 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_notices_backup_entries_backup_entry_id");
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
+                {
+                    b.Navigation("Deliveries");
                 });
 #pragma warning restore 612, 618
         }

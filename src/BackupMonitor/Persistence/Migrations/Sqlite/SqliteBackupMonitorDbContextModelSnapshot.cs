@@ -38,6 +38,52 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("agent_leases", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Agent")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent");
+
+                    b.Property<string>("City")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Company")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Database")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("database");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<string>("Statuses")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("statuses");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routes");
+
+                    b.HasIndex("Destination")
+                        .HasDatabaseName("ix_routes_destination");
+
+                    b.ToTable("routes", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.BackupEntry", b =>
                 {
                     b.Property<int>("Id")
@@ -150,6 +196,116 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("backup_entries", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<int?>("DigestId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("digest_id");
+
+                    b.Property<DateTime?>("LastAttemptAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_attempt_at_utc");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("NextAttemptAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at_utc");
+
+                    b.Property<int>("NoticeId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("notice_id");
+
+                    b.Property<DateTime?>("SentAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at_utc");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deliveries");
+
+                    b.HasIndex("Destination")
+                        .HasDatabaseName("ix_deliveries_destination");
+
+                    b.HasIndex("NoticeId", "Destination")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deliveries_notice_id_destination");
+
+                    b.HasIndex("State", "NextAttemptAtUtc")
+                        .HasDatabaseName("ix_deliveries_state_next_attempt_at_utc");
+
+                    b.ToTable("deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.Destination", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.HasKey("Name")
+                        .HasName("pk_destinations");
+
+                    b.ToTable("destinations", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ExpectedBackupJob", b =>
                 {
                     b.Property<int>("Id")
@@ -249,30 +405,9 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<int>("Attempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempts");
-
                     b.Property<int>("BackupEntryId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("backup_entry_id");
-
-                    b.Property<string>("BodyHtml")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("body_html");
-
-                    b.Property<string>("BodyText")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("body_text");
-
-                    b.Property<string>("ClaimedBy")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("claimed_by");
-
-                    b.Property<DateTime?>("ClaimedUntilUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("claimed_until_utc");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT")
@@ -282,38 +417,23 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("expected_job_id");
 
+                    b.Property<string>("JobStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("job_status");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
-                    b.Property<DateTime?>("LastAttemptAtUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_attempt_at_utc");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_error");
-
-                    b.Property<DateTime?>("NextAttemptAtUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("next_attempt_at_utc");
-
-                    b.Property<DateTime?>("SentAtUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sent_at_utc");
-
-                    b.Property<string>("State")
+                    b.Property<string>("PreviousJobStatus")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT")
-                        .HasColumnName("state");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
+                        .HasColumnName("previous_job_status");
 
                     b.HasKey("Id")
                         .HasName("pk_notices");
@@ -321,9 +441,6 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.HasIndex("BackupEntryId", "Kind")
                         .IsUnique()
                         .HasDatabaseName("ix_notices_backup_entry_id_kind");
-
-                    b.HasIndex("State", "NextAttemptAtUtc")
-                        .HasDatabaseName("ix_notices_state_next_attempt_at_utc");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -455,6 +572,16 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("scan_runs", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.Destination", null)
+                        .WithMany()
+                        .HasForeignKey("Destination")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routes_destinations_destination");
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.BackupEntry", b =>
                 {
                     b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
@@ -465,6 +592,16 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasConstraintName("fk_backup_entries_expected_backup_jobs_expected_job_id");
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.Notice", null)
+                        .WithMany("Deliveries")
+                        .HasForeignKey("NoticeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deliveries_notices_notice_id");
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
                 {
                     b.HasOne("BackupMonitor.Domain.BackupEntry", null)
@@ -473,6 +610,11 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_notices_backup_entries_backup_entry_id");
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
+                {
+                    b.Navigation("Deliveries");
                 });
 #pragma warning restore 612, 618
         }

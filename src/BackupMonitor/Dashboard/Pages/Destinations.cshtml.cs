@@ -1,0 +1,35 @@
+using BackupMonitor.Cli;
+using BackupMonitor.Notifications;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BackupMonitor.Dashboard.Pages;
+
+/// <summary>Where notices go: the destinations (targets redacted, secrets never shown) with a "send a test" button, and the routes.</summary>
+public sealed class DestinationsModel(DestinationRegistry registry, DashboardText text) : DashboardPageModel(text)
+{
+    public IReadOnlyList<DestinationView> Destinations { get; private set; } = [];
+    public IReadOnlyList<RouteView> Routes { get; private set; } = [];
+    [TempData] public string? Flash { get; set; }
+    [TempData] public string? Alert { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Destinations = (await registry.ListAsync(cancellationToken)).Select(DestinationView.Of).ToList();
+        Routes = (await registry.RoutesAsync(cancellationToken)).Select(RouteView.Of).ToList();
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!User.CanAct()) return RefuseReadOnly();
+        try
+        {
+            if (await registry.TestAsync(name, cancellationToken) is { } error) Alert = T.TestRefused(name, error);
+            else Flash = T.TestAccepted(name);
+        }
+        catch (RoutingRequestException e)
+        {
+            return Message(StatusCodes.Status404NotFound, e.Message);
+        }
+        return RedirectToPage();
+    }
+}

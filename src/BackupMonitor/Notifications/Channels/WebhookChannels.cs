@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BackupMonitor.Cli;
+using BackupMonitor.Configuration;
+using BackupMonitor.Domain;
+
+namespace BackupMonitor.Notifications.Channels;
+
+/// <summary>JSON bodies of the HTTP kinds: compact, snake_case, as the CLI's `--format json` names things.</summary>
+internal static class ChannelJson
+{
+    public static readonly JsonSerializerOptions Options = new(Json.Options) { WriteIndented = false };
+
+    public static ByteArrayContent Content(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    public static byte[] Bytes(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString(Options));
+
+    public static JsonNode? Of<T>(T value) => value is null ? null : JsonSerializer.SerializeToNode(value, Options);
+}
+
+/// <summary>
+/// `webhook`: POST of the notice as JSON (SPEC §6.2), with `X-BackupMonitor-Delivery` (the same on every retry of one
+/// delivery) and, when the destination has a secret, `X-BackupMonitor-Signature-256: sha256=&lt;HMAC of the raw body&gt;`.
+/// </summary>
+public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions options, TimeProvider time) : HttpChannel(clients, options, time)
+{
+    public override DestinationKind Kind => DestinationKind.Webhook;
+
+    public static JsonObject Body(OutgoingNotice notice) => new()
+    {
+        ["event"] = notice.Event,
+        ["notice_id"] = notice.NoticeId > 0 ? notice.NoticeId : null,
+        ["subject"] = notice.Message.Subject,
+        ["text"] = notice.Message.Text,
+        ["job"] = notice.Job is null ? null : ChannelJson.Of(JobView.Of(notice.Job)),
+        ["entry"] = notice.Entry is null ? null : ChannelJson.Of(EntryView.Of(notice.Entry)),
+    };
+
+    public static string Signature(string secret, byte[] body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    protected override HttpRequestMessage Build(Destination destination, OutgoingNotice notice)
+    {
+        var body = ChannelJson.Bytes(Body(notice));
+        var request = new HttpRequestMessage(HttpMethod.Post, destination.Target) { Content = ChannelJson.Content(body) };
+        request.Headers.Add("X-BackupMonitor-Delivery", notice.DeliveryKey);
+        if (!string.IsNullOrEmpty(destination.Secret)) request.Headers.Add("X-BackupMonitor-Signature-256", Signature(destination.Secret, body));
+        return request;
+    }
+}
+
+/// <summary>`slack`: an incoming-webhook POST of `{"text": …}`: the subject, then job, status and error (the chat template).</summary>
+public sealed class SlackChannel(IHttpClientFactory clients, DeliveryOptions options, TimeProvider time) : HttpChannel(clients, options, time)
+{
+    public override DestinationKind Kind => DestinationKind.Slack;
+
+    protected override HttpRequestMessage Build(Destination destination, OutgoingNotice notice) =>
+        new(HttpMethod.Post, destination.Target) { Content = ChannelJson.Content(ChannelJson.Bytes(new JsonObject { ["text"] = notice.Message.Chat })) };
+}
+
+/// <summary>`teams`: a Workflows incoming-webhook POST of an Adaptive Card: the subject as title, then the key fields.</summary>
+public sealed class TeamsChannel(IHttpClientFactory clients, DeliveryOptions options, TimeProvider time) : HttpChannel(clients, options, time)
+{
+    public override DestinationKind Kind => DestinationKind.Teams;
+
+    public static JsonObject Card(OutgoingNotice notice)
+    {
+        var facts = new JsonArray();
+        void Fact(string title, string? value)
+        {
+            if (!string.IsNullOrEmpty(value)) facts.Add(new JsonObject { ["title"] = title, ["value"] = value });
+        }
+        Fact("Company", notice.Job?.CompanyName);
+        Fact("City", notice.Job?.City);
+        Fact("Agent", notice.Job?.AgentIdResponsible);
+        Fact("Database", notice.Job?.DatabaseName);
+        Fact("Status", notice.Entry?.Status.ToWire());
+        Fact("Error", notice.Entry?.ErrorMessage ?? notice.Entry?.AgentTransferErrorMessage);
+        var body = new JsonArray
+        {
+            new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Message.Subject, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true },
+        };
+        if (facts.Count > 0) body.Add(new JsonObject { ["type"] = "FactSet", ["facts"] = facts });
+        else body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Message.Chat, ["wrap"] = true });
+        return new JsonObject
+        {
+            ["type"] = "message",
+            ["attachments"] = new JsonArray
+            {
+                new JsonObject
+                {
+                    ["contentType"] = "application/vnd.microsoft.card.adaptive",
+                    ["content"] = new JsonObject
+                    {
+                        ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+                        ["type"] = "AdaptiveCard",
+                        ["version"] = "1.4",
+                        ["body"] = body,
+                    },
+                },
+            },
+        };
+    }
+
+    protected override HttpRequestMessage Build(Destination destination, OutgoingNotice notice) =>
+        new(HttpMethod.Post, destination.Target) { Content = ChannelJson.Content(ChannelJson.Bytes(Card(notice))) };
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using BackupMonitor.Configuration;
+using Fluid;
+
+namespace BackupMonitor.Notifications;
+
+/// <summary>
+/// The message templates (Liquid, rendered with Fluid): `&lt;kind&gt;.&lt;language&gt;.&lt;part&gt;.liquid`, part being
+/// `subject`, `text`, `html` or `chat`. Embedded in the program; a file of the same name in TEMPLATES_DIRECTORY
+/// replaces one. Parsed once per process. A template that does not parse throws where it is rendered: at delivery.
+/// </summary>
+public sealed class NotificationTemplates(DeliveryOptions options)
+{
+    private static readonly FluidParser Parser = new();
+    private static readonly TemplateOptions Options = new();
+
+    /// <summary>HTML output: values escaped, letters (é, ü…) kept readable.</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private readonly ConcurrentDictionary<string, IFluidTemplate> parsed = new(StringComparer.Ordinal);
+
+    /// <summary>Renders one part with these values (null values are Liquid's nil, so `| default:` applies).</summary>
+    public string Render(string kind, string language, string part, IReadOnlyDictionary<string, string?> values)
+    {
+        var name = $"{kind}.{language}.{part}.liquid";
+        var template = parsed.GetOrAdd(name, Parse);
+        var context = new TemplateContext(Options);
+        foreach (var (key, value) in values)
+            if (value is not null) context.SetValue(key, value);
+        return part == "html" ? template.Render(context, Html) : template.Render(context);
+    }
+
+    private IFluidTemplate Parse(string name)
+    {
+        var (source, origin) = Read(name);
+        if (!Parser.TryParse(source, out var template, out var error))
+            throw new InvalidOperationException($"template {origin} does not parse: {error}");
+        return template;
+    }
+
+    private (string Source, string Origin) Read(string name)
+    {
+        if (options.TemplatesDirectory is { } folder && File.Exists(Path.Combine(folder, name)))
+            return (File.ReadAllText(Path.Combine(folder, name)), Path.Combine(folder, name));
+        using var stream = typeof(NotificationTemplates).Assembly.GetManifestResourceStream($"BackupMonitor.Notifications.Templates.{name}")
+            ?? throw new InvalidOperationException($"template {name} does not exist (no embedded template of that kind and language)");
+        using var reader = new StreamReader(stream);
+        return (reader.ReadToEnd(), $"{name} (embedded)");
+    }
+}

@@ -1,0 +1,63 @@
+using BackupMonitor.Domain;
+using BackupMonitor.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupMonitor.Notifications;
+
+/// <summary>One delivery of the outbox with its notice, and the subject its message has (rendered now, as when sent).</summary>
+public sealed record OutboxRow(Delivery Delivery, Notice Notice, string Subject);
+
+/// <summary>The outbox as the CLI, the API and the dashboard list it: one row per delivery, newest first.</summary>
+public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeRenderer renderer)
+{
+    public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+
+    public static bool TryParseState(string? text, out DeliveryState state)
+    {
+        state = Enum.GetValues<DeliveryState>().FirstOrDefault(s => Wire(s) == text);
+        return Enum.GetValues<DeliveryState>().Any(s => Wire(s) == text);
+    }
+
+    public static readonly IReadOnlyList<string> StateNames = Enum.GetValues<DeliveryState>().Select(Wire<DeliveryState>).ToArray();
+
+    private IQueryable<Delivery> Filtered(DeliveryState? state, string? destination)
+    {
+        var query = db.Deliveries.AsNoTracking();
+        if (state is not null) query = query.Where(d => d.State == state);
+        if (destination is not null) query = query.Where(d => d.Destination == destination);
+        return query;
+    }
+
+    public Task<int> CountAsync(DeliveryState? state, string? destination, CancellationToken cancellationToken) =>
+        Filtered(state, destination).CountAsync(cancellationToken);
+
+    public async Task<List<OutboxRow>> ListAsync(DeliveryState? state, string? destination, int skip, int? take, CancellationToken cancellationToken)
+    {
+        var query = Filtered(state, destination).OrderByDescending(d => d.Id).Skip(skip);
+        if (take is { } count) query = query.Take(count);
+        var deliveries = await query.ToListAsync(cancellationToken);
+        var noticeIds = deliveries.Select(d => d.NoticeId).Distinct().ToList();
+        var notices = await db.Notices.AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, cancellationToken);
+        var jobIds = notices.Values.Select(n => n.ExpectedJobId).Distinct().ToList();
+        var entryIds = notices.Values.Select(n => n.BackupEntryId).Distinct().ToList();
+        var jobs = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+        var entries = await db.Entries.AsNoTracking().Where(e => entryIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+        return deliveries.Select(d =>
+        {
+            var notice = notices[d.NoticeId];
+            return new OutboxRow(d, notice, Subject(notice, jobs[notice.ExpectedJobId], entries[notice.BackupEntryId]));
+        }).ToList();
+    }
+
+    private string Subject(Notice notice, ExpectedBackupJob job, BackupEntry entry)
+    {
+        try
+        {
+            return renderer.Render(notice, job, entry).Subject;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return $"(template error: {e.Message})";
+        }
+    }
+}
