@@ -24,15 +24,18 @@ public static partial class StatusReportParser
         public bool IsValid => Report is not null;
     }
 
-    public static Result Parse(ReadOnlySpan<byte> utf8, string folderAgentId)
+    /// <summary>Validates a report file's bytes, in any encoding <see cref="ReportEncoding"/> reads.</summary>
+    public static Result Parse(ReadOnlySpan<byte> bytes, string folderAgentId)
     {
-        if (utf8.Length > MaxReportBytes)
-            return Invalid($"file: larger than 1 MiB ({utf8.Length} bytes); reports are limited to {MaxReportBytes} bytes");
+        if (bytes.Length > MaxReportBytes)
+            return Invalid($"file: larger than 1 MiB ({bytes.Length} bytes); reports are limited to {MaxReportBytes} bytes");
+        var decoded = ReportEncoding.ToUtf8(bytes.ToArray());
+        if (decoded.Problem is { } encodingProblem) return Invalid(encodingProblem);
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = false });
+            document = JsonDocument.Parse(decoded.Utf8, new JsonDocumentOptions { AllowTrailingCommas = false });
         }
         catch (JsonException e)
         {
@@ -150,7 +153,8 @@ public static partial class StatusReportParser
             problems.Add($"{path}: must be a string, got {Describe(value)}");
             return null;
         }
-        var text = value.GetString()!;
+        var text = Text(value, path, problems);
+        if (text is null) return null;
         if (text.Length == 0)
         {
             problems.Add($"{path}: must not be empty");
@@ -162,9 +166,23 @@ public static partial class StatusReportParser
     private static string? OptionalString(JsonElement obj, string name, string path, List<string> problems)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind == JsonValueKind.String) return Text(value, path, problems);
         problems.Add($"{path}: must be a string or null, got {Describe(value)}");
         return null;
+    }
+
+    /// <summary>A string's value; an escape that names no character (a lone UTF-16 surrogate, `\ud800`) is the field's problem.</summary>
+    private static string? Text(JsonElement value, string path, List<string> problems)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException e)
+        {
+            problems.Add($"{path}: not valid text ({e.Message.TrimEnd('.')}), got {Shorten(value.GetRawText())}");
+            return null;
+        }
     }
 
     private static long? OptionalCount(JsonElement obj, string name, string path, List<string> problems, bool required)
@@ -202,7 +220,7 @@ public static partial class StatusReportParser
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => $"the string '{Shorten(value.GetString()!)}'",
+        JsonValueKind.String => $"the string {Shorten(value.GetRawText())}",
         JsonValueKind.Number => $"the number {value.GetRawText()}",
         JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
         JsonValueKind.Array => "an array",

@@ -150,6 +150,16 @@ public sealed class TestSite : IAsyncDisposable
         return path;
     }
 
+    /// <summary>Writes a report's exact bytes (any encoding); settled like <see cref="WriteReport(string, string, string, TimeSpan?)"/>.</summary>
+    public string WriteReportBytes(string agentId, byte[] bytes, string fileName = "STATUS.json")
+    {
+        var path = ReportPath(agentId, fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        File.SetLastWriteTimeUtc(path, Now - TimeSpan.FromHours(1));
+        return path;
+    }
+
     public string WriteReport(string agentId, params JsonObject[] lines) =>
         WriteReport(agentId, ReportJson.Json(agentId, Now, lines));
 
