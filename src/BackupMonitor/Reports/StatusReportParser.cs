@@ -106,7 +106,9 @@ public static partial class StatusReportParser
             ? RequiredString(item, "staged_file_name", $"{path}.staged_file_name", problems)
             : OptionalString(item, "staged_file_name", $"{path}.staged_file_name", problems);
         if (stagedFileName is not null && PlainFileNameProblem(stagedFileName) is { } nameProblem)
-            problems.Add($"{path}.staged_file_name: {nameProblem}, got '{stagedFileName}'");
+            problems.Add($"{path}.staged_file_name: {nameProblem}, got '{Shorten(stagedFileName)}'");
+        else if (stagedFileName is not null && InProgressSuffix(stagedFileName) is { } suffix)
+            problems.Add($"{path}.staged_file_name: must not end in '.part' or '.tmp' (uploads still in progress, which the monitor leaves alone); it ends in '{suffix}': rename the file when its upload is complete and report that name, got '{Shorten(stagedFileName)}'");
 
         var hash = success
             ? RequiredString(item, "hash_sha256", $"{path}.hash_sha256", problems)
@@ -140,6 +142,12 @@ public static partial class StatusReportParser
         if (name.Length > 200) return "must be at most 200 characters";
         return null;
     }
+
+    /// <summary>The suffix (`.part`, `.tmp`, any case) that marks an upload still in progress, or null.</summary>
+    public static string? InProgressSuffix(string name) =>
+        name.EndsWith(".part", StringComparison.OrdinalIgnoreCase) ? ".part"
+        : name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) ? ".tmp"
+        : null;
 
     private static string? RequiredString(JsonElement obj, string name, string path, List<string> problems)
     {
