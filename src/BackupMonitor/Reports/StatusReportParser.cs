@@ -217,11 +217,23 @@ public static partial class StatusReportParser
         return text is null ? null : Timestamp(text, path, problems);
     }
 
+    /// <summary>
+    /// The times a report may name: an agent's clock reset to 1970 or 0001 is a broken report, and the monitor's
+    /// cycle arithmetic (± days) must never step off the calendar.
+    /// </summary>
+    public static readonly DateTime EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    public static readonly DateTime LatestTimestamp = new(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
     private static DateTime? Timestamp(string text, string path, List<string> problems)
     {
         if (IsoTimestampPattern().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            return Timestamps.Normalize(parsed.UtcDateTime);
+        {
+            var utc = parsed.UtcDateTime;
+            if (utc >= EarliestTimestamp && utc < LatestTimestamp) return Timestamps.Normalize(utc);
+            problems.Add($"{path}: must be between 2000-01-01 and 2100-01-01 (UTC), got '{Shorten(text)}'");
+            return null;
+        }
         problems.Add($"{path}: must be an ISO 8601 timestamp with Z or an offset (2026-11-23T02:10:00Z), got '{Shorten(text)}'");
         return null;
     }

@@ -162,4 +162,24 @@ public class ReportEncodingTests
         Assert.Contains("databases[0].size_bytes: must be an integer", error);
         Assert.Contains("databases[0].agent_transfer_process_timestamp_utc", error);
     }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("1970-01-01T00:00:00Z")]
+    public async Task An_operation_time_at_the_ends_of_the_calendar_is_an_invalid_field(string timestamp)
+    {
+        await using var site = await TestSite.CreateAsync();
+        var job = await site.AddJobAsync(Windows, "crm");
+        var line = ReportJson.Failed("crm", site.Now);
+        line["operation_timestamp_utc"] = timestamp;
+        site.WriteReport(Windows, ReportJson.Json(Windows, site.Now, line));
+
+        var summary = await site.ScanAsync();
+
+        Assert.Equal(1, summary.ReportsInvalid);
+        Assert.Empty(await site.EntriesAsync(job.Id));
+        var error = File.ReadAllText(Path.Combine(site.Quarantine, Windows, "reports", "STATUS.json.error.txt"));
+        Assert.Contains("databases[0].operation_timestamp_utc: must be between 2000-01-01 and 2100-01-01", error);
+    }
 }

@@ -25,6 +25,9 @@ public static class ReportJson
         }.ToJsonString(Raw);
     }
 
+    /// <summary>A report built or changed as a <see cref="JsonObject"/>, written as agents write it.</summary>
+    public static string Serialize(JsonObject report) => report.ToJsonString(Raw);
+
     public static JsonObject Success(string db, DateTime operationUtc, string stagedFileName, string hash, long size) => new()
     {
         ["db_name"] = db,

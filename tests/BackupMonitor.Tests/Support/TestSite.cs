@@ -78,6 +78,14 @@ public sealed class TestSite : IAsyncDisposable
             .AddAsync(new NewJob("ACME", "Paris", "Centre", database, hour, minute, agentId, graceMinutes));
     }
 
+    /// <summary>One job per agent for the same database, in one import (one transaction).</summary>
+    public async Task<IReadOnlyList<ExpectedBackupJob>> AddJobsAsync(IEnumerable<string> agentIds, string database)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<JobRegistry>()
+            .ImportAsync(agentIds.Select(agentId => (agentId, new NewJob("ACME", "Paris", "Centre", database, 2, 0, agentId))).ToList());
+    }
+
     /// <summary>Runs <paramref name="action"/> with the job registry of a fresh scope (as the CLI or dashboard would).</summary>
     public async Task<T> WithRegistryAsync<T>(Func<JobRegistry, Task<T>> action)
     {
