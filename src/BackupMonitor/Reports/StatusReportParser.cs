@@ -179,12 +179,16 @@ public static partial class StatusReportParser
         return null;
     }
 
-    /// <summary>A string's value; an escape that names no character (a lone UTF-16 surrogate, `\ud800`) is the field's problem.</summary>
+    /// <summary>A string's value; NUL, or an escape that names no character (a lone UTF-16 surrogate, `\ud800`), is the field's problem.</summary>
     private static string? Text(JsonElement value, string path, List<string> problems)
     {
         try
         {
-            return value.GetString();
+            var text = value.GetString()!;
+            if (!text.Contains('\0')) return text;
+            // PostgreSQL cannot store it, and no agent means it: the same rule on every database.
+            problems.Add($"{path}: must not contain NUL (\\u0000), got {Shorten(value.GetRawText())}");
+            return null;
         }
         catch (InvalidOperationException e)
         {
@@ -252,8 +256,13 @@ public static partial class StatusReportParser
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        // The line and byte are already in the problem: drop the reader's own "Path: … | LineNumber: …" tail.
+        foreach (var tail in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+        }
+        return message;
     }
 
     private static Result Invalid(string problem) => new(null, [problem]);

@@ -182,4 +182,27 @@ public class ReportEncodingTests
         var error = File.ReadAllText(Path.Combine(site.Quarantine, Windows, "reports", "STATUS.json.error.txt"));
         Assert.Contains("databases[0].operation_timestamp_utc: must be between 2000-01-01 and 2100-01-01", error);
     }
+
+    [Theory]
+    [InlineData("error_msg")]
+    [InlineData("logs_summary")]
+    [InlineData("staged_file_name")]
+    public async Task A_nul_character_in_a_text_field_is_an_invalid_field_on_every_database(string field)
+    {
+        await using var site = await TestSite.CreateAsync();
+        var job = await site.AddJobAsync(Windows, "crm");
+        var good = await site.AddJobAsync(Good, "sales");
+        site.WriteReport(Good, ReportJson.Failed("sales", site.Now.AddMinutes(-5), "disk full"));
+        var line = ReportJson.Failed("crm", site.Now.AddMinutes(-5), "disk full", "crm.sql.gz");
+        line[field] = "before@NUL@after";
+        site.WriteReport(Windows, ReportJson.Json(Windows, site.Now, line).Replace("@NUL@", "\\u0000", StringComparison.Ordinal));
+
+        var summary = await site.ScanAsync();
+
+        Assert.Equal((2, 1), (summary.ReportsRead, summary.ReportsInvalid));
+        Assert.Empty(await site.EntriesAsync(job.Id));
+        Assert.Single(await site.EntriesAsync(good.Id));
+        var error = File.ReadAllText(Path.Combine(site.Quarantine, Windows, "reports", "STATUS.json.error.txt"));
+        Assert.True(error.Contains($"databases[0].{field}: must not contain NUL"), error);
+    }
 }

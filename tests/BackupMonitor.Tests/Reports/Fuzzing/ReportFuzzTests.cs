@@ -37,7 +37,7 @@ public class ReportFuzzTests
 {
     private const string Database = "db";
 
-    [Property(MaxTest = 6, Arbitrary = [typeof(FuzzArbitraries)])]
+    [Property(MaxTest = 5, Arbitrary = [typeof(FuzzArbitraries)])]
     public async Task The_scan_files_every_report_whatever_its_bytes_and_stops_for_none(FuzzSite fuzz)
     {
         await using var site = await TestSite.CreateAsync();
