@@ -87,6 +87,8 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
             return new Found.Invalid(path, FileHasher.HashAsync(path).GetAwaiter().GetResult().Sha256,
                 [$"file: larger than 1 MiB ({info.Length} bytes); reports are limited to {StatusReportParser.MaxReportBytes} bytes"]);
         }
+        // Never opened when empty: a named pipe (FIFO) is 0 bytes long too, and opening it would wait for a writer forever.
+        if (info.Length == 0) return new Found.Invalid(path, FileHasher.HashBytes([]), ["file: empty (0 bytes), or not a regular file; a report is a JSON object"]);
         var bytes = File.ReadAllBytes(path);
         var contentSha256 = FileHasher.HashBytes(bytes);
         StatusReportParser.Result result;

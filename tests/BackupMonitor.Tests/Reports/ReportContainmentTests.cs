@@ -56,4 +56,24 @@ public class ReportContainmentTests
         var error = File.ReadAllText(Path.Combine(site.Quarantine, Bad, "reports", "STATUS.json.error.txt"));
         Assert.Contains("malformed JSON", error);
     }
+
+    [Fact]
+    public async Task A_named_pipe_in_place_of_a_report_is_quarantined_without_being_opened()
+    {
+        await using var site = await TestSite.CreateAsync();
+        var goodJob = await site.AddJobAsync(Good, "sales");
+        site.WriteReport(Good, ReportJson.Failed("sales", site.Now.AddMinutes(-5), "disk full"));
+        var pipe = site.ReportPath(Bad, "STATUS.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(pipe)!);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+            await mkfifo.WaitForExitAsync();
+        File.SetLastWriteTimeUtc(pipe, site.Now.AddHours(-1));
+
+        // Opening the pipe would wait for a writer forever: the guard only ends the test if that happens.
+        var summary = await site.ScanAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal((2, 1), (summary.ReportsRead, summary.ReportsInvalid));
+        Assert.Single(await site.EntriesAsync(goodJob.Id));
+        Assert.Contains("not a regular file", File.ReadAllText(Path.Combine(site.Quarantine, Bad, "reports", "STATUS.json.error.txt")));
+    }
 }
