@@ -158,7 +158,7 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Filing one report (a database or disk error while quarantining it) never stops the others.
-                logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging for the next scan", found.Path, e.Message);
+                logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging for the next scan", found.Path, e.GetBaseException().Message);
             }
         }
         return collected;

@@ -252,7 +252,13 @@ public static partial class StatusReportParser
         _ => "null",
     };
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+    /// <summary>At most 80 characters, never cutting a surrogate pair in two (a lone half cannot be stored or printed).</summary>
+    private static string Shorten(string text)
+    {
+        if (text.Length <= 80) return text;
+        var cut = char.IsHighSurrogate(text[76]) ? 76 : 77;
+        return text[..cut] + "...";
+    }
 
     private static string FirstSentence(string message)
     {
