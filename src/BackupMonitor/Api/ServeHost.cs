@@ -61,6 +61,7 @@ public static class ServeHost
     {
         // Data protection (used by the dashboard's cookies) keeps its keys under the data root: see AddBackupMonitorDashboard.
         services.AddApiKeyAuthentication(ApiKeys.From(settings));
+        services.AddSingleton<FailedAuthentications>();
         services.AddProblemDetails();
         services.Configure<JsonOptions>(o =>
         {
@@ -86,6 +87,7 @@ public static class ServeHost
         app.UseStatusCodePages();
         app.UseDashboardLanguages();
         app.UseAuthentication();
+        app.UseFailedAuthenticationLimit();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous(); // /openapi/v1.json: describes the routes, holds no data
         app.MapHealthApi();

@@ -18,6 +18,7 @@ public sealed partial class DashboardText
         ApiKey = "API key",
         SignInHelp = "Enter a key from API_KEYS (full access) or API_READ_KEYS (read-only). You stay signed in until you sign out or close the browser.",
         WrongKey = "This key is not valid.",
+        TooManyFailures = seconds => $"Too many wrong keys from your address. Try again in {seconds} s; a valid key still works now.",
         FullAccess = "Full access",
         ReadOnlyAccess = "Read-only",
         ReadOnlyExplained = "Your key is read-only: you can see everything and change nothing.",

@@ -18,6 +18,7 @@ public sealed partial class DashboardText
         ApiKey = "Clé d'API",
         SignInHelp = "Saisissez une clé de API_KEYS (accès complet) ou de API_READ_KEYS (lecture seule). Vous restez connecté jusqu'à la déconnexion ou la fermeture du navigateur.",
         WrongKey = "Cette clé n'est pas valide.",
+        TooManyFailures = seconds => $"Trop de clés erronées depuis votre adresse. Réessayez dans {seconds} s ; une clé valide fonctionne toujours.",
         FullAccess = "Accès complet",
         ReadOnlyAccess = "Lecture seule",
         ReadOnlyExplained = "Votre clé est en lecture seule : vous voyez tout et ne pouvez rien modifier.",

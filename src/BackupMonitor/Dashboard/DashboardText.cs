@@ -29,6 +29,8 @@ public sealed partial class DashboardText
     public required string ApiKey { get; init; }
     public required string SignInHelp { get; init; }
     public required string WrongKey { get; init; }
+    /// <summary>Too many wrong keys from this address: the seconds to wait.</summary>
+    public required Func<int, string> TooManyFailures { get; init; }
     public required string FullAccess { get; init; }
     public required string ReadOnlyAccess { get; init; }
     public required string ReadOnlyExplained { get; init; }

@@ -31,10 +31,25 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
     }
 
     /// <summary>An agent's reports as read from staging, before any is counted or filed.</summary>
-    internal sealed record AgentReports(string AgentId, IReadOnlyList<Found> Reports, string? SkippedLinkFolder = null);
+    internal sealed record AgentReports(string AgentId, IReadOnlyList<Found> Reports, string? SkippedLinkFolder = null, Exception? FolderError = null);
 
-    /// <summary>Reads and validates an agent's reports: files only, so agents can be read in parallel.</summary>
+    /// <summary>
+    /// Reads and validates an agent's reports: files only, so agents can be read in parallel. Never throws: an
+    /// agent whose folder cannot be listed is logged by <see cref="FileAsync"/> and its reports wait for the next scan.
+    /// </summary>
     internal AgentReports Read(string agentId)
+    {
+        try
+        {
+            return ReadFolder(agentId);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new AgentReports(agentId, [], FolderError: e);
+        }
+    }
+
+    private AgentReports ReadFolder(string agentId)
     {
         var agentFolder = Path.Combine(layout.Areas.Staging, agentId);
         var logFolder = layout.AgentLogFolder(agentId);
@@ -53,8 +68,9 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
             {
                 found.Add(new Found.Vanished(path));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // I/O that may pass (a lock, a permission being fixed): the report waits for the next scan.
                 found.Add(new Found.Unreadable(path, e));
             }
         }
@@ -71,9 +87,20 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
             return new Found.Invalid(path, FileHasher.HashAsync(path).GetAwaiter().GetResult().Sha256,
                 [$"file: larger than 1 MiB ({info.Length} bytes); reports are limited to {StatusReportParser.MaxReportBytes} bytes"]);
         }
+        // Never opened when empty: a named pipe (FIFO) is 0 bytes long too, and opening it would wait for a writer forever.
+        if (info.Length == 0) return new Found.Invalid(path, FileHasher.HashBytes([]), ["file: empty (0 bytes), or not a regular file; a report is a JSON object"]);
         var bytes = File.ReadAllBytes(path);
         var contentSha256 = FileHasher.HashBytes(bytes);
-        var result = StatusReportParser.Parse(bytes, agentId);
+        StatusReportParser.Result result;
+        try
+        {
+            result = StatusReportParser.Parse(bytes, agentId);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The content broke the parser in a way no rule names: still this report's fault, never the scan's.
+            return new Found.Invalid(path, contentSha256, [$"file: could not be read as a report ({e.GetType().Name}: {e.Message})"]);
+        }
         return result.Report is { } report
             ? new Found.Valid(new CollectedReport(agentId, path, info.Name, contentSha256, report))
             : new Found.Invalid(path, contentSha256, result.Problems);
@@ -85,6 +112,8 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
         var agentId = agent.AgentId;
         if (agent.SkippedLinkFolder is { } folder)
             logger.LogWarning("Skipping {Folder}: it is a symbolic link, and links under staging are never followed", folder);
+        if (agent.FolderError is { } folderError)
+            logger.LogError("The reports of agent {Agent} could not be listed: {Error}; they stay in staging for the next scan", agentId, folderError.Message);
         var collected = new List<CollectedReport>();
         foreach (var found in agent.Reports)
         {
@@ -126,9 +155,10 @@ public sealed class ReportCollector(StorageLayout layout, ScanOptions options, R
             {
                 logger.LogWarning("Report {Path} vanished while it was being read; it will be read by a later scan if it comes back", found.Path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging", found.Path, e.Message);
+                // Filing one report (a database or disk error while quarantining it) never stops the others.
+                logger.LogError("Report {Path} could not be handled: {Error}; it stays in staging for the next scan", found.Path, e.GetBaseException().Message);
             }
         }
         return collected;

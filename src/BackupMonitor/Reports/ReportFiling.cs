@@ -84,7 +84,7 @@ public sealed class ReportFiling(BackupMonitorDbContext db, StorageLayout layout
         var destination = record.QuarantinePath ?? record.ArchivedPath!;
         var absolute = StorageLayout.Absolute(layout.Areas.Quarantine, destination);
         Directory.CreateDirectory(Path.GetDirectoryName(absolute)!);
-        await File.WriteAllTextAsync(absolute + ".error.txt", ErrorText(agentId, fileName, record.ReadAtUtc, problems), Encoding.UTF8, cancellationToken);
+        await File.WriteAllTextAsync(absolute + ".error.txt", ErrorText(agentId, fileName, record.ReadAtUtc, problems), PlainUtf8, cancellationToken);
         if (isLink)
         {
             // A link is renamed as a link, never read or copied; across filesystems it stays where it is.
@@ -120,9 +120,22 @@ public sealed class ReportFiling(BackupMonitorDbContext db, StorageLayout layout
     private async Task SaveAsync(ProcessedReport record, CancellationToken cancellationToken)
     {
         db.ProcessedReports.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(record).State = EntityState.Detached;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            // Saved or not, the record must not stay tracked: a failed save would otherwise fail every later one.
+            db.Entry(record).State = EntityState.Detached;
+        }
     }
+
+    /// <summary>UTF-8 without a byte-order mark: the error files are read by people with any text tool.</summary>
+    private static readonly UTF8Encoding PlainUtf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Where the error files send the operator: the README section that describes the report format.</summary>
+    internal const string FormatReference = "see 'The agent's report: STATUS.json' in the BackupMonitor README";
 
     internal static string ErrorText(string agentId, string fileName, DateTime readAtUtc, IReadOnlyList<string> problems)
     {
@@ -132,7 +145,7 @@ public sealed class ReportFiling(BackupMonitorDbContext db, StorageLayout layout
         text.AppendLine($"Read at: {readAtUtc:yyyy-MM-ddTHH:mm:ssZ}");
         text.AppendLine("Problems (field: rule):");
         foreach (var problem in problems) text.AppendLine($"  - {problem}");
-        text.AppendLine("Fix the agent's report and send it again; the rules are in SPEC §3 (STATUS.json schema version 1).");
+        text.AppendLine($"Fix the agent's report and send it again; for the format (STATUS.json schema version 1, accepted encodings), {FormatReference}.");
         return text.ToString();
     }
 }

@@ -24,15 +24,18 @@ public static partial class StatusReportParser
         public bool IsValid => Report is not null;
     }
 
-    public static Result Parse(ReadOnlySpan<byte> utf8, string folderAgentId)
+    /// <summary>Validates a report file's bytes, in any encoding <see cref="ReportEncoding"/> reads.</summary>
+    public static Result Parse(ReadOnlySpan<byte> bytes, string folderAgentId)
     {
-        if (utf8.Length > MaxReportBytes)
-            return Invalid($"file: larger than 1 MiB ({utf8.Length} bytes); reports are limited to {MaxReportBytes} bytes");
+        if (bytes.Length > MaxReportBytes)
+            return Invalid($"file: larger than 1 MiB ({bytes.Length} bytes); reports are limited to {MaxReportBytes} bytes");
+        var decoded = ReportEncoding.ToUtf8(bytes.ToArray());
+        if (decoded.Problem is { } encodingProblem) return Invalid(encodingProblem);
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8.ToArray(), new JsonDocumentOptions { AllowTrailingCommas = false });
+            document = JsonDocument.Parse(decoded.Utf8, new JsonDocumentOptions { AllowTrailingCommas = false });
         }
         catch (JsonException e)
         {
@@ -103,7 +106,9 @@ public static partial class StatusReportParser
             ? RequiredString(item, "staged_file_name", $"{path}.staged_file_name", problems)
             : OptionalString(item, "staged_file_name", $"{path}.staged_file_name", problems);
         if (stagedFileName is not null && PlainFileNameProblem(stagedFileName) is { } nameProblem)
-            problems.Add($"{path}.staged_file_name: {nameProblem}, got '{stagedFileName}'");
+            problems.Add($"{path}.staged_file_name: {nameProblem}, got '{Shorten(stagedFileName)}'");
+        else if (stagedFileName is not null && InProgressSuffix(stagedFileName) is { } suffix)
+            problems.Add($"{path}.staged_file_name: must not end in '.part' or '.tmp' (uploads still in progress, which the monitor leaves alone); it ends in '{suffix}': rename the file when its upload is complete and report that name, got '{Shorten(stagedFileName)}'");
 
         var hash = success
             ? RequiredString(item, "hash_sha256", $"{path}.hash_sha256", problems)
@@ -138,6 +143,12 @@ public static partial class StatusReportParser
         return null;
     }
 
+    /// <summary>The suffix (`.part`, `.tmp`, any case) that marks an upload still in progress, or null.</summary>
+    public static string? InProgressSuffix(string name) =>
+        name.EndsWith(".part", StringComparison.OrdinalIgnoreCase) ? ".part"
+        : name.EndsWith(".tmp", StringComparison.OrdinalIgnoreCase) ? ".tmp"
+        : null;
+
     private static string? RequiredString(JsonElement obj, string name, string path, List<string> problems)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -150,7 +161,8 @@ public static partial class StatusReportParser
             problems.Add($"{path}: must be a string, got {Describe(value)}");
             return null;
         }
-        var text = value.GetString()!;
+        var text = Text(value, path, problems);
+        if (text is null) return null;
         if (text.Length == 0)
         {
             problems.Add($"{path}: must not be empty");
@@ -162,9 +174,27 @@ public static partial class StatusReportParser
     private static string? OptionalString(JsonElement obj, string name, string path, List<string> problems)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind == JsonValueKind.String) return Text(value, path, problems);
         problems.Add($"{path}: must be a string or null, got {Describe(value)}");
         return null;
+    }
+
+    /// <summary>A string's value; NUL, or an escape that names no character (a lone UTF-16 surrogate, `\ud800`), is the field's problem.</summary>
+    private static string? Text(JsonElement value, string path, List<string> problems)
+    {
+        try
+        {
+            var text = value.GetString()!;
+            if (!text.Contains('\0')) return text;
+            // PostgreSQL cannot store it, and no agent means it: the same rule on every database.
+            problems.Add($"{path}: must not contain NUL (\\u0000), got {Shorten(value.GetRawText())}");
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            problems.Add($"{path}: not valid text ({e.Message.TrimEnd('.')}), got {Shorten(value.GetRawText())}");
+            return null;
+        }
     }
 
     private static long? OptionalCount(JsonElement obj, string name, string path, List<string> problems, bool required)
@@ -191,18 +221,30 @@ public static partial class StatusReportParser
         return text is null ? null : Timestamp(text, path, problems);
     }
 
+    /// <summary>
+    /// The times a report may name: an agent's clock reset to 1970 or 0001 is a broken report, and the monitor's
+    /// cycle arithmetic (± days) must never step off the calendar.
+    /// </summary>
+    public static readonly DateTime EarliestTimestamp = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    public static readonly DateTime LatestTimestamp = new(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
     private static DateTime? Timestamp(string text, string path, List<string> problems)
     {
         if (IsoTimestampPattern().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            return Timestamps.Normalize(parsed.UtcDateTime);
+        {
+            var utc = parsed.UtcDateTime;
+            if (utc >= EarliestTimestamp && utc < LatestTimestamp) return Timestamps.Normalize(utc);
+            problems.Add($"{path}: must be between 2000-01-01 and 2100-01-01 (UTC), got '{Shorten(text)}'");
+            return null;
+        }
         problems.Add($"{path}: must be an ISO 8601 timestamp with Z or an offset (2026-11-23T02:10:00Z), got '{Shorten(text)}'");
         return null;
     }
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => $"the string '{Shorten(value.GetString()!)}'",
+        JsonValueKind.String => $"the string {Shorten(value.GetRawText())}",
         JsonValueKind.Number => $"the number {value.GetRawText()}",
         JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
         JsonValueKind.Array => "an array",
@@ -210,12 +252,23 @@ public static partial class StatusReportParser
         _ => "null",
     };
 
-    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+    /// <summary>At most 80 characters, never cutting a surrogate pair in two (a lone half cannot be stored or printed).</summary>
+    private static string Shorten(string text)
+    {
+        if (text.Length <= 80) return text;
+        var cut = char.IsHighSurrogate(text[76]) ? 76 : 77;
+        return text[..cut] + "...";
+    }
 
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        // The line and byte are already in the problem: drop the reader's own "Path: … | LineNumber: …" tail.
+        foreach (var tail in new[] { " Path:", " LineNumber:" })
+        {
+            var cut = message.IndexOf(tail, StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+        }
+        return message;
     }
 
     private static Result Invalid(string problem) => new(null, [problem]);

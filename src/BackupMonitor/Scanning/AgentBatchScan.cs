@@ -300,8 +300,9 @@ public sealed class AgentBatchScan(
                 }
                 w.Outcomes.Add(new LineOutcome.Verified(verified));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Whatever one line's files do, the other lines and agents go on; its report stays for the next scan.
                 w.Outcomes.Add(new LineOutcome.Failed(e));
             }
         }

@@ -122,17 +122,42 @@ public class InvalidReportTests
         await site.AddJobAsync(Good, "sales");
         var reportPart = site.WriteReport(Good, ReportJson.Json(Good, site.Now, ReportJson.Failed("sales", site.Now)), fileName: "STATUS.json.part");
         var reportTmp = site.WriteReport(Good, "{", fileName: "STATUS.json.tmp");
-        site.WriteBackup(Good, "sales.sql.gz.part", "half a dump");
+        var hash = site.WriteBackup(Good, "sales.sql.gz.part", "half a dump");
         site.WriteBackup(Good, "sales.sql.gz.tmp", "half a dump");
+        // A report that names the upload in progress, with its right hash and size: still never promoted.
+        site.WriteReport(Good, ReportJson.Success("sales", site.Now.AddMinutes(-20), "sales.sql.gz.part", hash, 11));
 
         var summary = await site.ScanAsync();
 
-        Assert.Equal(0, summary.ReportsRead);
+        Assert.Equal((1, 1), (summary.ReportsRead, summary.ReportsInvalid)); // STATUS.json only; the .part and .tmp reports are not read
         Assert.True(File.Exists(reportPart));
         Assert.True(File.Exists(reportTmp));
         Assert.True(File.Exists(site.StagedPath(Good, "sales.sql.gz.part")));
         Assert.True(File.Exists(site.StagedPath(Good, "sales.sql.gz.tmp")));
-        Assert.Empty(TestSite.FilesUnder(site.Quarantine));
+        Assert.Empty(TestSite.FilesUnder(site.Validated));
+        Assert.Equal([$"{Good}/reports/STATUS.json", $"{Good}/reports/STATUS.json.error.txt"], TestSite.FilesUnder(site.Quarantine));
+    }
+
+    [Theory]
+    [InlineData("sales.sql.gz.tmp")]
+    [InlineData("sales.sql.gz.PART")]
+    public async Task A_report_naming_an_upload_in_progress_is_invalid_and_the_upload_is_left_alone(string stagedFileName)
+    {
+        await using var site = await TestSite.CreateAsync();
+        var job = await site.AddJobAsync(Good, "sales");
+        // The hash and size are right: without the rule, the half-uploaded file would be promoted as a success.
+        var hash = site.WriteBackup(Good, stagedFileName, "half a dump");
+        site.WriteReport(Good, ReportJson.Success("sales", site.Now.AddMinutes(-20), stagedFileName, hash, 11));
+
+        var summary = await site.ScanAsync();
+
+        Assert.Equal((1, 1), (summary.ReportsRead, summary.ReportsInvalid));
+        Assert.True(File.Exists(site.StagedPath(Good, stagedFileName)));
+        Assert.Empty(TestSite.FilesUnder(site.Validated));
+        Assert.DoesNotContain(await site.EntriesAsync(job.Id), e => e.Status == BackupEntryStatus.Success);
+        var error = File.ReadAllText(Path.Combine(site.Quarantine, Good, "reports", "STATUS.json.error.txt"));
+        Assert.Contains($"databases[0].staged_file_name: must not end in '.part' or '.tmp'", error);
+        Assert.Contains(stagedFileName, error);
     }
 
     [Fact]

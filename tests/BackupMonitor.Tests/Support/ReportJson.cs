@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace BackupMonitor.Tests.Support;
@@ -7,6 +9,9 @@ namespace BackupMonitor.Tests.Support;
 public static class ReportJson
 {
     public static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Non-ASCII text as itself, not as \u escapes: what agents write.</summary>
+    private static readonly JsonSerializerOptions Raw = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Json(string agentId, DateTime reportTimestampUtc, params JsonObject[] lines)
     {
@@ -17,8 +22,11 @@ public static class ReportJson
             ["agent_id"] = agentId,
             ["report_timestamp_utc"] = Iso(reportTimestampUtc),
             ["databases"] = databases,
-        }.ToJsonString();
+        }.ToJsonString(Raw);
     }
+
+    /// <summary>A report built or changed as a <see cref="JsonObject"/>, written as agents write it.</summary>
+    public static string Serialize(JsonObject report) => report.ToJsonString(Raw);
 
     public static JsonObject Success(string db, DateTime operationUtc, string stagedFileName, string hash, long size) => new()
     {

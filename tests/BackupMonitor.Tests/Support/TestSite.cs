@@ -78,6 +78,14 @@ public sealed class TestSite : IAsyncDisposable
             .AddAsync(new NewJob("ACME", "Paris", "Centre", database, hour, minute, agentId, graceMinutes));
     }
 
+    /// <summary>One job per agent for the same database, in one import (one transaction).</summary>
+    public async Task<IReadOnlyList<ExpectedBackupJob>> AddJobsAsync(IEnumerable<string> agentIds, string database)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<JobRegistry>()
+            .ImportAsync(agentIds.Select(agentId => (agentId, new NewJob("ACME", "Paris", "Centre", database, 2, 0, agentId))).ToList());
+    }
+
     /// <summary>Runs <paramref name="action"/> with the job registry of a fresh scope (as the CLI or dashboard would).</summary>
     public async Task<T> WithRegistryAsync<T>(Func<JobRegistry, Task<T>> action)
     {
@@ -147,6 +155,16 @@ public sealed class TestSite : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         File.SetLastWriteTimeUtc(path, Now - (age ?? TimeSpan.FromHours(1)));
+        return path;
+    }
+
+    /// <summary>Writes a report's exact bytes (any encoding); settled like <see cref="WriteReport(string, string, string, TimeSpan?)"/>.</summary>
+    public string WriteReportBytes(string agentId, byte[] bytes, string fileName = "STATUS.json")
+    {
+        var path = ReportPath(agentId, fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        File.SetLastWriteTimeUtc(path, Now - TimeSpan.FromHours(1));
         return path;
     }
 

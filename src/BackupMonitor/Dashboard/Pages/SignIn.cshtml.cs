@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>Asks for an API key once and opens a session cookie; the key itself is never stored in it.</summary>
-public sealed class SignInModel(ApiKeys keys, DashboardText text) : DashboardPageModel(text)
+public sealed class SignInModel(ApiKeys keys, FailedAuthentications failures, DashboardText text) : DashboardPageModel(text)
 {
     [BindProperty] public string? ApiKey { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -20,6 +20,15 @@ public sealed class SignInModel(ApiKeys keys, DashboardText text) : DashboardPag
         var key = ApiKey?.Trim() ?? "";
         if (keys.Check(key) is not { } access)
         {
+            // Checked before any limit: a valid key always signs in, only wrong ones are counted.
+            if (failures.Fail(HttpContext) is { } wait)
+            {
+                var seconds = FailedAuthentications.Seconds(wait);
+                Error = T.TooManyFailures(seconds);
+                Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
+            }
             Error = T.WrongKey;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
