@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("dc219d71-0899-4247-9ca2-885dace2375b"), entityTypeCount: 6)
+            : base(skipDetectChanges: false, modelId: new Guid("b9cbd7b6-d6c4-4f3b-a755-74304d74bfa8"), entityTypeCount: 6)
         {
         }
 
