@@ -16,10 +16,10 @@ public sealed record StripCell(DateTime CycleUtc, IReadOnlyList<BackupEntryStatu
 /// </summary>
 public sealed record StripDay(DateOnly Date, IReadOnlyList<StripCell> Cycles)
 {
-    /// <summary>The day's colour: its one cycle's, else the latest cycle that went wrong, else success. Null: no report at all.</summary>
+    /// <summary>The day's colour: its one cycle's, else the latest cycle that went wrong, else success when every cycle succeeded. Null: no report.</summary>
     public BackupEntryStatus? Status => Cycles.Count == 1 ? Cycles[0].Status
-        : Cycles.LastOrDefault(c => c.Status != BackupEntryStatus.Success)?.Status
-          ?? (Cycles.Count > 0 ? BackupEntryStatus.Success : null);
+        : Cycles.LastOrDefault(c => c.Status is { } s && s != BackupEntryStatus.Success)?.Status
+          ?? (Cycles.Count > 0 && Cycles.All(c => c.Status is not null) ? BackupEntryStatus.Success : null);
 
     public bool HasCycle => Cycles.Count > 0;
 }
