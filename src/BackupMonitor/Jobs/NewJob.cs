@@ -37,7 +37,7 @@ public sealed record NewJob(
             else if (ExpectedHourUtc is < 0 or > 23) problems.Add($"expected_hour_utc: must be from 0 to 23, got {ExpectedHourUtc}");
             if (ExpectedMinuteUtc is null) problems.Add("expected_minute_utc: required (or give a schedule), an integer from 0 to 59");
             else if (ExpectedMinuteUtc is < 0 or > 59) problems.Add($"expected_minute_utc: must be from 0 to 59, got {ExpectedMinuteUtc}");
-            if (!string.IsNullOrWhiteSpace(TimeZone) && Domain.Schedule.FindZone(TimeZone).Zone != TimeZoneInfo.Utc)
+            if (!string.IsNullOrWhiteSpace(TimeZone) && Domain.Schedule.FindZone(TimeZone).Zone is not { BaseUtcOffset.Ticks: 0, SupportsDaylightSavingTime: false })
                 problems.Add($"time_zone: only applies to a schedule; expected_hour_utc and expected_minute_utc are UTC " +
                     $"(for a daily time in '{TimeZone.Trim()}' give a schedule such as 'M H * * *')");
         }
@@ -59,7 +59,8 @@ public sealed record NewJob(
     {
         if (ExpectedHourUtc is not null || ExpectedMinuteUtc is not null)
             problems.Add("schedule: give either a schedule or expected_hour_utc/expected_minute_utc, not both");
-        problems.AddRange(Domain.Schedule.Problems(Schedule!, TimeZone));
+        if (Schedule!.Trim().Length > 200) problems.Add("schedule: at most 200 characters");
+        else problems.AddRange(Domain.Schedule.Problems(Schedule!, TimeZone));
     }
 
     private static string Minutes(TimeSpan gap) => $"{gap.TotalMinutes:0} minutes";
