@@ -14,9 +14,11 @@ public sealed class ScheduleWords
         Schedule = "Schedule", NextExpected = "Next expected", NoCycle = "no cycle scheduled", Cycles = "cycles",
         At = "At", EveryDay = "every day", EveryMinute = "Every minute", EveryNMinutes = n => $"Every {n} minutes",
         MinutePastEveryHour = m => $"At minute {m:00} of every hour", MinutePastEveryNHours = (m, n) => $"At minute {m:00} of every {n} hours",
-        FromTo = (a, b) => $"from {a:00}:00 to {b:00}:59", And = "and", On = "on", OnDay = d => $"on day {d} of the month",
+        FromTo = (a, b) => $"from {a:00}:00 to {b:00}:59", And = "and", OnDay = d => $"on day {d} of the month",
         OnDayOf = (d, month) => $"on {month} {d}", In = "in", LastDay = "on the last day of the month",
-        Culture = CultureInfo.GetCultureInfo("en"),
+        DayRange = (a, b) => $"on {a}–{b}", DayList = days => $"on {days}",
+        DayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+        MonthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
     };
 
     public static readonly ScheduleWords French = new()
@@ -24,9 +26,11 @@ public sealed class ScheduleWords
         Schedule = "Planification", NextExpected = "Prochain cycle attendu", NoCycle = "aucun cycle prévu", Cycles = "cycles",
         At = "À", EveryDay = "tous les jours", EveryMinute = "Chaque minute", EveryNMinutes = n => $"Toutes les {n} minutes",
         MinutePastEveryHour = m => $"À la minute {m:00} de chaque heure", MinutePastEveryNHours = (m, n) => $"À la minute {m:00} toutes les {n} heures",
-        FromTo = (a, b) => $"de {a:00}:00 à {b:00}:59", And = "et", On = "le", OnDay = d => $"le {d} du mois",
+        FromTo = (a, b) => $"de {a:00}:00 à {b:00}:59", And = "et", OnDay = d => $"le {d} du mois",
         OnDayOf = (d, month) => $"le {d} {month}", In = "en", LastDay = "le dernier jour du mois",
-        Culture = CultureInfo.GetCultureInfo("fr"),
+        DayRange = (a, b) => $"du {a} au {b}", DayList = days => $"le {days}",
+        DayNames = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        MonthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
     };
 
     public static ScheduleWords For(string? language) =>
@@ -44,12 +48,15 @@ public sealed class ScheduleWords
     public required Func<int, int, string> MinutePastEveryNHours { get; init; }
     public required Func<int, int, string> FromTo { get; init; }
     public required string And { get; init; }
-    public required string On { get; init; }
     public required Func<int, string> OnDay { get; init; }
     public required Func<int, string, string> OnDayOf { get; init; }
     public required string In { get; init; }
     public required string LastDay { get; init; }
-    public required CultureInfo Culture { get; init; }
+    public required Func<string, string, string> DayRange { get; init; }
+    public required Func<string, string> DayList { get; init; }
+    // Names are spelled here: the program runs with invariant globalization, where cultures know only English.
+    public required IReadOnlyList<string> DayNames { get; init; }
+    public required IReadOnlyList<string> MonthNames { get; init; }
 
     /// <summary>The job's schedule in words, its zone in brackets; the cron expression itself when no description fits.</summary>
     public string Describe(ExpectedBackupJob job)
@@ -110,20 +117,22 @@ public sealed class ScheduleWords
     {
         if (field is "*" or "?") return "";
         var names = new[] { "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT" };
-        string Day(int d) => Culture.DateTimeFormat.GetDayName((DayOfWeek)(d % 7)) is var n ? char.ToUpper(n[0], Culture) + n[1..] : "";
+        string Day(int d) => DayNames[d % 7];
         int? Parse(string s) => int.TryParse(s, out var n) && n is >= 0 and <= 7 ? n
             : Array.IndexOf(names, s.ToUpperInvariant()) is var i and >= 0 ? i : null;
-        var items = new List<string>();
-        foreach (var item in field.Split(','))
+        var items = field.Split(',');
+        if (items is [var only] && only.Split('-') is [var a, var b] && Parse(a) is { } from && Parse(b) is { } to)
+            return DayRange(Day(from), Day(to));
+        var days = new List<string>();
+        foreach (var item in items)
         {
-            if (item.Split('-') is [var a, var b] && Parse(a) is { } from && Parse(b) is { } to) items.Add($"{Day(from)}–{Day(to)}");
-            else if (Parse(item) is { } single) items.Add(Day(single));
-            else return null;
+            if (Parse(item) is not { } single) return null;
+            days.Add(Day(single));
         }
-        return $"{On} {Join(items)}";
+        return DayList(Join(days));
     }
 
-    private string MonthName(int month) => Culture.DateTimeFormat.GetMonthName(month) is var n && n.Length > 0 ? n : month.ToString(Culture);
+    private string MonthName(int month) => month is >= 1 and <= 12 ? MonthNames[month - 1] : month.ToString(CultureInfo.InvariantCulture);
 
     private string Join(IReadOnlyList<string> items) =>
         items.Count <= 1 ? string.Concat(items) : $"{string.Join(", ", items.Take(items.Count - 1))} {And} {items[^1]}";

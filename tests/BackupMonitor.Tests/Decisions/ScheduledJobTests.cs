@@ -88,6 +88,15 @@ public class ScheduledJobTests
         Assert.Equal(words, ScheduleWords.English.DescribeCron(cron));
     }
 
+    [Theory]
+    [InlineData("0 2 * * 1-5", "À 02:00 du lundi au vendredi")]
+    [InlineData("0 3 1 * *", "À 03:00 le 1 du mois")]
+    [InlineData("0 2 * * 6,0", "À 02:00 le samedi et dimanche")]
+    public void French_says_them_in_French(string cron, string words)
+    {
+        Assert.Equal(words, ScheduleWords.French.DescribeCron(cron));
+    }
+
     [Fact]
     public void An_unusual_schedule_is_shown_as_written_with_its_zone()
     {
