@@ -33,7 +33,7 @@ public sealed record JobView(
     public static JobView Of(ExpectedBackupJob j, DateTime nowUtc) => new(j.Id, j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
         j.ExpectedHourUtc, j.ExpectedMinuteUtc, j.ScheduleExpression, j.TimeZone, j.GraceMinutes, j.IsActive, j.CurrentStatus.ToWire(),
         j.LastCheckedAtUtc, j.LastSuccessfulBackupUtc, j.LastFailedBackupUtc, j.CreatedAtUtc,
-        j.IsActive ? Domain.Schedule.Of(j).AtOrAfter(nowUtc) : null);
+        j.IsActive ? Domain.Schedule.TryOf(j)?.AtOrAfter(nowUtc) : null);
 
     /// <summary>The schedule as a table cell: `02:00Z` for a daily job, else the cron expression and its zone.</summary>
     public static string ScheduleCell(ExpectedBackupJob j) => j.ScheduleExpression is { } cron

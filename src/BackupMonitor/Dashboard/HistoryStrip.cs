@@ -34,7 +34,7 @@ public static class HistoryStrip
 
     public static IReadOnlyList<StripDay> Build(ExpectedBackupJob job, IEnumerable<StripEntry> entries, DateTime nowUtc)
     {
-        var schedule = Schedule.Of(job);
+        var schedule = Schedule.TryOf(job) ?? Schedule.Daily(0, 0); // an unreadable schedule: the strip still shows the days
         var current = Cycles.CycleOf(nowUtc, schedule);
         var lastDay = DateOnly.FromDateTime(schedule.ToLocal(current));
         var firstDay = lastDay.AddDays(-(Days - 1));

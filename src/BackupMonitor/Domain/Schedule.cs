@@ -53,6 +53,22 @@ public sealed class Schedule
         ? Cron(expression, job.TimeZone)
         : Daily(job.ExpectedHourUtc ?? 0, job.ExpectedMinuteUtc ?? 0);
 
+    /// <summary>
+    /// The job's schedule, or null when its stored expression or zone no longer parses (a hand-edited row, a zone
+    /// the system's time-zone data lost): the scan then skips that job's missed cycles instead of failing.
+    /// </summary>
+    public static Schedule? TryOf(ExpectedBackupJob job)
+    {
+        try
+        {
+            return Of(job);
+        }
+        catch (ScheduleException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A cron schedule; throws <see cref="ScheduleException"/> naming the field when it cannot be one.</summary>
     public static Schedule Cron(string expression, string? timeZone)
     {

@@ -34,7 +34,12 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
         var now = time.UtcNow();
         foreach (var job in jobs)
         {
-            var schedule = Schedule.Of(job);
+            if (Schedule.TryOf(job) is not { } schedule)
+            {
+                logger.LogError("Job {Id} has a schedule that cannot be read ('{Schedule}' in '{TimeZone}'): its missed cycles are not checked; fix it with PUT /api/jobs/{Id}.",
+                    job.Id, job.ScheduleExpression, job.TimeZone, job.Id);
+                continue;
+            }
             var grace = Cycles.GraceMinutes(schedule, job.GraceMinutes, options.MissingGraceMinutes);
             foreach (var cycle in Cycles.DueCycles(schedule, grace, job.WatchedSinceUtc, now))
             {
@@ -57,7 +62,7 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
 
     /// <summary>The cycle a recorded entry covers.</summary>
     public static DateTime CycleOf(ExpectedBackupJob job, BackupEntry entry) =>
-        entry.ExpectedCycleUtc ?? Cycles.CycleOf(entry.AgentReportTimestampUtc!.Value, Schedule.Of(job));
+        entry.ExpectedCycleUtc ?? (Schedule.TryOf(job) is { } schedule ? Cycles.CycleOf(entry.AgentReportTimestampUtc!.Value, schedule) : entry.AgentReportTimestampUtc!.Value);
 
     /// <summary>(job, cycle) pairs that already have an entry: a report line belonging to the cycle, or a missing entry for it.</summary>
     public async Task<HashSet<(int, DateTime)>> CoveredCyclesAsync(IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
@@ -65,7 +70,7 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
         var now = time.UtcNow();
         var covered = new HashSet<(int, DateTime)>();
         if (jobs.Count == 0) return covered;
-        var byId = jobs.ToDictionary(j => j.Id, j => Schedule.Of(j));
+        var byId = jobs.Select(j => (j.Id, Schedule: Schedule.TryOf(j))).Where(j => j.Schedule is not null).ToDictionary(j => j.Id, j => j.Schedule!);
         var since = byId.Values.Where(s => !s.IsDailyUtc).Distinct().Select(s => Cycles.OldestBelonging(s, now))
             .Append(now - Cycles.MissingLookback - TimeSpan.FromDays(2)).Min();
         string job = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc)),

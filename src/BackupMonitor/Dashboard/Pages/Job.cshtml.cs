@@ -19,7 +19,7 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, TimeProvider 
     {
         if (await board.JobAsync(id, cancellationToken) is not { } row) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
         Row = row;
-        NextExpectedUtc = row.Job.IsActive ? Schedule.Of(row.Job).AtOrAfter(time.GetUtcNow().UtcDateTime) : null;
+        NextExpectedUtc = row.Job.IsActive ? Schedule.TryOf(row.Job)?.AtOrAfter(time.GetUtcNow().UtcDateTime) : null;
         Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
         return Page();
     }
