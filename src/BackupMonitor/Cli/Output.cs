@@ -27,6 +27,7 @@ public sealed record JobView(
     DateTime? LastCheckedAtUtc, DateTime? LastSuccessfulBackupUtc, DateTime? LastFailedBackupUtc, DateTime CreatedAtUtc,
     DateTime? NextExpectedUtc)
 {
+    /// <summary>The job as of the system clock; callers with a <see cref="TimeProvider"/> use the overload that takes the time.</summary>
     public static JobView Of(ExpectedBackupJob j) => Of(j, TimeProvider.System.GetUtcNow().UtcDateTime);
 
     /// <summary>The job as of <paramref name="nowUtc"/>: `next_expected_utc` is its next cycle (null while deactivated).</summary>

@@ -136,4 +136,27 @@ public class ScheduleTests
         Assert.StartsWith(problem, problems[0]);
         Assert.Throws<ScheduleException>(() => Schedule.Cron(cron, zone));
     }
+
+    [Theory]
+    [InlineData("0 2 * * 1-5", "Europe/Paris")]
+    [InlineData("30 2 * * *", "America/New_York")]
+    [InlineData("0 */4 * * *", "Europe/Paris")]
+    [InlineData("0 3 1 * *", "UTC")]
+    [InlineData("*/7 1-3 * * *", "Europe/Paris")]
+    public void A_line_belongs_to_the_nearest_occurrence_the_later_one_when_half_way(string cron, string zone)
+    {
+        var schedule = Schedule.Cron(cron, zone);
+        var random = new Random(13);
+        var start = Utc(1, 1, 0);
+        var all = schedule.Between(start - TimeSpan.FromDays(40), start + TimeSpan.FromDays(400));
+        for (var i = 0; i < 500; i++)
+        {
+            var t = start + TimeSpan.FromMinutes(random.Next(0, 360 * 24 * 60)) + TimeSpan.FromSeconds(random.Next(0, 60));
+            var cycle = Cycles.CycleOf(t, schedule);
+            var next = all.First(o => o >= t);
+            var previous = all.Last(o => o < t);
+            var expected = t - previous < next - t ? previous : next; // half-way: the later one
+            Assert.True(cycle == expected, $"{cron} in {zone}: {t:o} belongs to {expected:o}, got {cycle:o}");
+        }
+    }
 }
