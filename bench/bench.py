@@ -22,10 +22,17 @@ WORKLOADS = {
     "small": [(2500, 4, 8 * KIB)],
     "large": [(2, 4, 96 * MIB)],
     "growth": [(250, 4, 1 * KIB), (1250, 4, 1 * KIB), (2500, 4, 1 * KIB), (6250, 4, 1 * KIB), (12500, 4, 1 * KIB)],
+    # the growth curve's first point plus one hourly-scheduled job per agent (issue 13), registered 3 hours ago:
+    # each has about three missed hourly cycles for the scan's missing detection to find
+    "hourly": [(250, 4, 1 * KIB), (1250, 4, 1 * KIB)],
 }
 
+# Workloads whose agents also have an hourly-scheduled `txlog` job (the growth curve has them too).
+HOURLY = {"growth", "hourly"}
+HOURLY_REGISTERED_HOURS_AGO = 3
+
 # Runs per contender (the fastest is reported); the growth curve's big points take minutes each.
-REPEAT = {"small": 3, "large": 3, "growth": 1}
+REPEAT = {"small": 3, "large": 3, "growth": 1, "hourly": 1}
 if os.environ.get("BENCH_REPEAT"):
     REPEAT = {name: int(os.environ["BENCH_REPEAT"]) for name in REPEAT}
 
@@ -53,7 +60,7 @@ def build():
        "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", env=env)
     return os.path.join(target, "backupmonitor.dll")
 
-def measure(dll, agents, databases, size, scratch, repeat):
+def measure(dll, agents, databases, size, scratch, repeat, hourly=False):
     """Times each contender `repeat` times, each time on its own copy of the same generated tree; keeps the
     fastest run of each (the machine is shared: the minimum is the least disturbed). Every copy is made before
     anything is timed, and none is removed before the whole benchmark ends: on a filesystem without a journal, ext4 skips
@@ -61,8 +68,8 @@ def measure(dll, agents, databases, size, scratch, repeat):
     makes every mkdir(2) in that run crawl (it was half of the scan's system time here)."""
     base = os.path.join(scratch, f"base-{agents}x{databases}x{size}")
     sh("/usr/bin/python3", os.path.join(HERE, "generate.py"), base, "--agents", str(agents), "--databases", str(databases),
-       "--size", str(size), "--corrupt-every", "50")
-    jobs = agents * databases
+       "--size", str(size), "--corrupt-every", "50", *(["--hourly"] if hourly else []))
+    jobs = agents * (databases + (1 if hourly else 0))
     total = jobs * size
     contenders = ["openssl", "minimal", "folders", "scan"]
     copies = {}
@@ -75,6 +82,8 @@ def measure(dll, agents, databases, size, scratch, repeat):
         work = copies["scan", i]
         env = scan_env(work)
         sh("dotnet", dll, "jobs", "import", os.path.join(work, "jobs.csv"), env=env)
+        if hourly:
+            backdate_scheduled_jobs(os.path.join(work, "backupmonitor.db"), HOURLY_REGISTERED_HOURS_AGO)
 
     runs = {who: [] for who in contenders}
     for i in range(repeat):
@@ -90,9 +99,18 @@ def measure(dll, agents, databases, size, scratch, repeat):
         runs["folders"].append(timed(["/usr/bin/python3", os.path.join(HERE, "folders.py"), copies["folders", i]]))
         scan = timed(["dotnet", dll, "scan", "--format", "json"], env=scan_env(copies["scan", i]))
         summary = json.loads(scan[3])
-        assert summary["entries_created"] == jobs, summary
+        missed = summary["by_status"]["missing"]
+        assert summary["entries_created"] == jobs + missed, summary
+        assert not hourly or missed >= agents * (HOURLY_REGISTERED_HOURS_AGO - 1), summary
         runs["scan"].append(scan)
     return jobs, total, {who: min(r, key=lambda run: run[0]) for who, r in runs.items()}, runs
+
+def backdate_scheduled_jobs(database, hours):
+    """Registers the scheduled jobs `hours` ago, so that the scan has missed cycles to find (untimed)."""
+    import sqlite3
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE expected_backup_jobs SET created_at_utc = strftime('%Y-%m-%d %H:%M:%f', 'now', ?) WHERE schedule IS NOT NULL",
+                   (f"-{hours} hours",))
 
 def scan_env(work):
     env = dict(os.environ, BACKUP_ROOT=work, SCAN_MIN_FILE_AGE_SECONDS="0", DATABASE_PROVIDER="sqlite")
@@ -101,13 +119,14 @@ def scan_env(work):
 
 def report(name, jobs, total, results, runs):
     o_wall, m_wall, f_wall, s_wall = results["openssl"][0], results["minimal"][0], results["folders"][0], results["scan"][0]
-    inside = json.loads(results["scan"][3])["duration_ms"] / 1000
+    summary = json.loads(results["scan"][3])
+    inside = summary["duration_ms"] / 1000
     rows = []
     for who, (wall, cpu, rss, _) in results.items():
         rows.append(f"| {name} | {jobs} | {total / MIB:.0f} | {who} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {total / MIB / wall:.0f} | {jobs / wall:.0f} |")
     ratios = (f"scan throughput / openssl = {o_wall / s_wall:.2f}x (process) / {o_wall / inside:.2f}x (scan's own duration_ms {inside:.2f} s, "
               f"without process start-up); scan time / minimal = {s_wall / m_wall:.2f} (process) / {inside / m_wall:.2f} (duration_ms); "
-              f"folders / minimal = {f_wall / m_wall:.2f}; scan peak RSS = {results['scan'][2]:.0f} MiB; every run's wall s: " +
+              f"folders / minimal = {f_wall / m_wall:.2f}; missing entries recorded = {summary['by_status']['missing']}; scan peak RSS = {results['scan'][2]:.0f} MiB; every run's wall s: " +
               "; ".join(f"{who} {', '.join(f'{r[0]:.2f}' for r in rs)}" for who, rs in runs.items()))
     return rows, ratios
 
@@ -122,7 +141,7 @@ def main():
         for name in chosen:
             for agents, databases, size in WORKLOADS[name]:
                 print(f"{name}: {agents} agents x {databases} databases x {size} bytes...", file=sys.stderr)
-                jobs, total, results, runs = measure(dll, agents, databases, size, scratch, REPEAT[name])
+                jobs, total, results, runs = measure(dll, agents, databases, size, scratch, REPEAT[name], name in HOURLY)
                 rows, ratios = report(name, jobs, total, results, runs)
                 lines += rows
                 notes.append(f"- {name}, {jobs} jobs: {ratios}")

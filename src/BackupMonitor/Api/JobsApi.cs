@@ -28,7 +28,7 @@ public static class JobsApi
     }
 
     private static async Task<Results<Ok<List<JobView>>, ValidationProblem>> ListAsync(
-        string? status, string? company, string? city, JobRegistry registry, CancellationToken cancellationToken)
+        string? status, string? company, string? city, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken)
     {
         JobStatus? wanted = null;
         if (status is not null)
@@ -38,11 +38,11 @@ public static class JobsApi
             wanted = parsed;
         }
         var jobs = await registry.ListAsync(wanted, company: company, city: city, cancellationToken: cancellationToken);
-        return TypedResults.Ok(jobs.Select(JobView.Of).ToList());
+        return TypedResults.Ok(jobs.Select(j => JobView.Of(j, time.GetUtcNow().UtcDateTime)).ToList());
     }
 
-    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(int id, JobRegistry registry, CancellationToken cancellationToken) =>
-        await registry.FindAsync(id, cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job)) : NoJob(id);
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(int id, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken) =>
+        await registry.FindAsync(id, cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job, time.GetUtcNow().UtcDateTime)) : NoJob(id);
 
     private static async Task<Results<Ok<List<EntryView>>, ProblemHttpResult, ValidationProblem>> EntriesAsync(
         int id, string? limit, JobRegistry registry, CancellationToken cancellationToken)
@@ -56,27 +56,28 @@ public static class JobsApi
     }
 
     private static async Task<Results<Created<JobView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, JobRegistry registry, CancellationToken cancellationToken)
+        HttpRequest request, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, problem) = await ReadAsync(request, cancellationToken);
         if (problem is not null) return problem;
         try
         {
             var job = await registry.AddAsync(body!.ToNewJob(), cancellationToken);
-            return TypedResults.Created($"/api/jobs/{job.Id}", JobView.Of(job));
+            return TypedResults.Created($"/api/jobs/{job.Id}", JobView.Of(job, time.GetUtcNow().UtcDateTime));
         }
         catch (JobValidationException e) { return ApiProblems.BadFields(e.Problems); }
         catch (DuplicateJobException e) { return ApiProblems.Conflict(e.Message); }
     }
 
     private static async Task<Results<Ok<JobView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        int id, HttpRequest request, JobRegistry registry, CancellationToken cancellationToken)
+        int id, HttpRequest request, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, problem) = await ReadAsync(request, cancellationToken);
         if (problem is not null) return problem;
         try
         {
-            return await registry.UpdateAsync(id, body!.ToNewJob(), cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job)) : NoJob(id);
+            return await registry.UpdateAsync(id, body!.ToNewJob(), cancellationToken) is { } job
+                ? TypedResults.Ok(JobView.Of(job, time.GetUtcNow().UtcDateTime)) : NoJob(id);
         }
         catch (JobValidationException e) { return ApiProblems.BadFields(e.Problems); }
         catch (DuplicateJobException e) { return ApiProblems.Conflict(e.Message); }
@@ -107,7 +108,9 @@ public static class JobsApi
 /// <summary>The body of POST and PUT /api/jobs: the §2 names of what a user chooses for a job.</summary>
 public sealed record JobRequest(
     string? CompanyName, string? City, string? Neighborhood, string? DatabaseName,
-    int? ExpectedHourUtc, int? ExpectedMinuteUtc, string? AgentIdResponsible = null, int? GraceMinutes = null)
+    int? ExpectedHourUtc, int? ExpectedMinuteUtc, string? AgentIdResponsible = null, int? GraceMinutes = null,
+    string? Schedule = null, string? TimeZone = null)
 {
-    public NewJob ToNewJob() => new(CompanyName, City, Neighborhood, DatabaseName, ExpectedHourUtc, ExpectedMinuteUtc, AgentIdResponsible, GraceMinutes);
+    public NewJob ToNewJob() => new(CompanyName, City, Neighborhood, DatabaseName, ExpectedHourUtc, ExpectedMinuteUtc, AgentIdResponsible, GraceMinutes,
+        Schedule, TimeZone);
 }

@@ -24,21 +24,27 @@ internal static class JobsCommands
         var city = new Option<string>("--city") { Description = "city", Required = true };
         var neighborhood = new Option<string>("--neighborhood") { Description = "neighbourhood of the site", Required = true };
         var database = new Option<string>("--database") { Description = "database name", Required = true };
-        var hour = new Option<int>("--hour") { Description = "expected hour, UTC (0-23)", Required = true };
-        var minute = new Option<int>("--minute") { Description = "expected minute, UTC (0-59)", Required = true };
+        var hour = new Option<int?>("--hour") { Description = "expected hour, UTC (0-23), for a daily job" };
+        var minute = new Option<int?>("--minute") { Description = "expected minute, UTC (0-59), for a daily job" };
+        var schedule = new Option<string?>("--schedule") { Description = "instead of --hour/--minute: a 5-field cron expression, e.g. '0 2 * * 1-5' (02:00 on weekdays)" };
+        var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone the schedule is read in (default UTC), e.g. Europe/Paris" };
         var agentId = new Option<string?>("--agent-id") { Description = "agent folder name (default company_city_neighborhood)" };
         var grace = new Option<int?>("--grace-minutes") { Description = "minutes after the expected time before the backup counts as missing (0-720)" };
-        var command = new Command("add", "Register a job; prints its id") { company, city, neighborhood, database, hour, minute, agentId, grace };
+        var command = new Command("add", "Register a job; prints its id") { company, city, neighborhood, database, hour, minute, schedule, timeZone, agentId, grace };
         command.SetAction(async (parse, ct) =>
         {
             await using var services = await context.StartAsync(ct);
             await using var scope = services.CreateAsyncScope();
             var job = await scope.ServiceProvider.GetRequiredService<JobRegistry>().AddAsync(new NewJob(
                 parse.GetValue(company), parse.GetValue(city), parse.GetValue(neighborhood), parse.GetValue(database),
-                parse.GetValue(hour), parse.GetValue(minute), parse.GetValue(agentId), parse.GetValue(grace)), ct);
+                parse.GetValue(hour), parse.GetValue(minute), parse.GetValue(agentId), parse.GetValue(grace),
+                parse.GetValue(schedule), parse.GetValue(timeZone)), ct);
             await context.Out.WriteLineAsync(job.Id.ToString());
-            await context.Err.WriteLineAsync(
-                $"Job {job.Id} registered: agent {job.AgentIdResponsible}, database {job.DatabaseName}, expected daily at {job.ExpectedHourUtc:00}:{job.ExpectedMinuteUtc:00} UTC.");
+            var next = Schedule.Of(job).AtOrAfter(context.Time.GetUtcNow().UtcDateTime);
+            await context.Err.WriteLineAsync(job.ScheduleExpression is null
+                ? $"Job {job.Id} registered: agent {job.AgentIdResponsible}, database {job.DatabaseName}, expected daily at {job.ExpectedHourUtc:00}:{job.ExpectedMinuteUtc:00} UTC."
+                : $"Job {job.Id} registered: agent {job.AgentIdResponsible}, database {job.DatabaseName}, expected on schedule '{job.ScheduleExpression}' " +
+                  $"({job.TimeZone}); next at {next:yyyy-MM-dd HH:mm} UTC.");
             return CliApp.Done;
         });
         return command;
@@ -46,7 +52,7 @@ internal static class JobsCommands
 
     private static Command Import(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "CSV (header company,city,neighborhood,database,hour,minute[,agent_id,grace_minutes]) or JSON array" };
+        var file = new Argument<string>("FILE") { Description = "CSV (header company,city,neighborhood,database,hour,minute[,agent_id,grace_minutes,schedule,time_zone]) or JSON array" };
         var format = CliApp.FormatOption();
         var command = new Command("import", "Register jobs from a CSV or JSON file; all or nothing") { file, format };
         command.SetAction(async (parse, ct) =>
@@ -55,7 +61,7 @@ internal static class JobsCommands
             await using var services = await context.StartAsync(ct);
             await using var scope = services.CreateAsyncScope();
             var jobs = await scope.ServiceProvider.GetRequiredService<JobRegistry>().ImportAsync(requests, ct);
-            if (parse.GetValue(format) == "json") Json.Write(context.Out, jobs.Select(JobView.Of));
+            if (parse.GetValue(format) == "json") Json.Write(context.Out, jobs.Select(j => JobView.Of(j, context.Time.GetUtcNow().UtcDateTime)));
             else await context.Out.WriteLineAsync($"Imported {jobs.Count} job(s): ids {jobs.Min(j => j.Id)}-{jobs.Max(j => j.Id)}.");
             return CliApp.Done;
         });
@@ -76,7 +82,7 @@ internal static class JobsCommands
             await using var scope = services.CreateAsyncScope();
             var jobs = await scope.ServiceProvider.GetRequiredService<JobRegistry>()
                 .ListAsync(parse.GetValue(status) is null ? null : wanted, parse.GetValue(all), cancellationToken: ct);
-            if (parse.GetValue(format) == "json") Json.Write(context.Out, jobs.Select(JobView.Of));
+            if (parse.GetValue(format) == "json") Json.Write(context.Out, jobs.Select(j => JobView.Of(j, context.Time.GetUtcNow().UtcDateTime)));
             else WriteTable(context.Out, jobs);
             return CliApp.Done;
         });
@@ -89,7 +95,7 @@ internal static class JobsCommands
             jobs.Select(j => new[]
             {
                 j.Id.ToString(), j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
-                $"{j.ExpectedHourUtc:00}:{j.ExpectedMinuteUtc:00}Z", j.CurrentStatus.ToWire(),
+                JobView.ScheduleCell(j), j.CurrentStatus.ToWire(),
                 Table.Time(j.LastSuccessfulBackupUtc), Table.Time(j.LastFailedBackupUtc), j.IsActive ? "yes" : "no",
             }));
 

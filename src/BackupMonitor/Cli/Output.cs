@@ -23,12 +23,23 @@ public static class Json
 
 public sealed record JobView(
     int Id, string CompanyName, string City, string Neighborhood, string DatabaseName, string AgentIdResponsible,
-    int ExpectedHourUtc, int ExpectedMinuteUtc, int? GraceMinutes, bool IsActive, string CurrentStatus,
-    DateTime? LastCheckedAtUtc, DateTime? LastSuccessfulBackupUtc, DateTime? LastFailedBackupUtc, DateTime CreatedAtUtc)
+    int? ExpectedHourUtc, int? ExpectedMinuteUtc, string? Schedule, string TimeZone, int? GraceMinutes, bool IsActive, string CurrentStatus,
+    DateTime? LastCheckedAtUtc, DateTime? LastSuccessfulBackupUtc, DateTime? LastFailedBackupUtc, DateTime CreatedAtUtc,
+    DateTime? NextExpectedUtc)
 {
-    public static JobView Of(ExpectedBackupJob j) => new(j.Id, j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
-        j.ExpectedHourUtc, j.ExpectedMinuteUtc, j.GraceMinutes, j.IsActive, j.CurrentStatus.ToWire(),
-        j.LastCheckedAtUtc, j.LastSuccessfulBackupUtc, j.LastFailedBackupUtc, j.CreatedAtUtc);
+    /// <summary>The job as of the system clock; callers with a <see cref="TimeProvider"/> use the overload that takes the time.</summary>
+    public static JobView Of(ExpectedBackupJob j) => Of(j, TimeProvider.System.GetUtcNow().UtcDateTime);
+
+    /// <summary>The job as of <paramref name="nowUtc"/>: `next_expected_utc` is its next cycle (null while deactivated).</summary>
+    public static JobView Of(ExpectedBackupJob j, DateTime nowUtc) => new(j.Id, j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
+        j.ExpectedHourUtc, j.ExpectedMinuteUtc, j.ScheduleExpression, j.TimeZone, j.GraceMinutes, j.IsActive, j.CurrentStatus.ToWire(),
+        j.LastCheckedAtUtc, j.LastSuccessfulBackupUtc, j.LastFailedBackupUtc, j.CreatedAtUtc,
+        j.IsActive ? Domain.Schedule.TryOf(j)?.AtOrAfter(nowUtc) : null);
+
+    /// <summary>The schedule as a table cell: `02:00Z` for a daily job, else the cron expression and its zone.</summary>
+    public static string ScheduleCell(ExpectedBackupJob j) => j.ScheduleExpression is { } cron
+        ? $"{cron} ({j.TimeZone})"
+        : $"{j.ExpectedHourUtc:00}:{j.ExpectedMinuteUtc:00}Z";
 }
 
 public sealed record EntryView(

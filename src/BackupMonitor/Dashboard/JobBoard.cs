@@ -17,7 +17,7 @@ public sealed record JobQuery(string? Company, string? City, string? Status, str
     public JobStatus? WantedStatus => StatusNames.TryParseJobStatus(Status, out var status) ? status : null;
 }
 
-public sealed record JobRow(ExpectedBackupJob Job, IReadOnlyList<StripCell> Strip);
+public sealed record JobRow(ExpectedBackupJob Job, IReadOnlyList<StripDay> Strip);
 
 public sealed record OverviewData(
     IReadOnlyDictionary<JobStatus, int> Counts, ScanRun? LastScan, IReadOnlyList<JobRow> Rows, int ActiveJobs,
@@ -69,7 +69,7 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
         return new PageOf<Notifications.OutboxRow>(items, number, pages, total);
     }
 
-    private async Task<Dictionary<int, IReadOnlyList<StripCell>>> StripsAsync(IReadOnlyList<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
+    private async Task<Dictionary<int, IReadOnlyList<StripDay>>> StripsAsync(IReadOnlyList<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var since = HistoryStrip.Since(now);
@@ -111,7 +111,8 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
             "status" => By(jobs, j => StatusStyle.AttentionRank(j.CurrentStatus), query.Descending).ThenBy(j => j.CurrentStatus.ToWire(), StringComparer.Ordinal),
             "last_success" => By(jobs, j => j.LastSuccessfulBackupUtc, query.Descending),
             "last_failure" => By(jobs, j => j.LastFailedBackupUtc, query.Descending),
-            "expected" => By(jobs, j => j.ExpectedHourUtc * 60 + j.ExpectedMinuteUtc, query.Descending),
+            "expected" => By(jobs, j => j.ScheduleExpression is null ? j.ExpectedHourUtc * 60 + j.ExpectedMinuteUtc : 24 * 60, query.Descending)
+                .ThenBy(j => j.ScheduleExpression, StringComparer.Ordinal),
             _ => jobs.OrderBy(j => !j.IsActive).ThenBy(j => StatusStyle.AttentionRank(j.CurrentStatus))
                 .ThenByDescending(j => j.LastFailedBackupUtc),
         };

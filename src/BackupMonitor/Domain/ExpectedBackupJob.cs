@@ -1,6 +1,6 @@
 namespace BackupMonitor.Domain;
 
-/// <summary>One backup that a site's agent must deliver every day (one per site × database).</summary>
+/// <summary>One backup that a site's agent must deliver on a schedule (one per site × database).</summary>
 public sealed class ExpectedBackupJob
 {
     public int Id { get; set; }
@@ -9,8 +9,13 @@ public sealed class ExpectedBackupJob
     public required string Neighborhood { get; set; }
     public required string DatabaseName { get; set; }
     public required string AgentIdResponsible { get; set; }
-    public int ExpectedHourUtc { get; set; }
-    public int ExpectedMinuteUtc { get; set; }
+    /// <summary>A daily job's UTC time; null for a job with a <see cref="ScheduleExpression"/>.</summary>
+    public int? ExpectedHourUtc { get; set; }
+    public int? ExpectedMinuteUtc { get; set; }
+    /// <summary>The `schedule` (5-field cron, in <see cref="TimeZone"/>); null: daily at the UTC hour and minute.</summary>
+    public string? ScheduleExpression { get; set; }
+    /// <summary>The IANA zone the schedule is read in (`UTC` for daily jobs).</summary>
+    public string TimeZone { get; set; } = Schedule.DefaultTimeZone;
     public int? GraceMinutes { get; set; }
     public bool IsActive { get; set; } = true;
     public JobStatus CurrentStatus { get; set; } = JobStatus.Unknown;
@@ -18,7 +23,7 @@ public sealed class ExpectedBackupJob
     public DateTime? LastSuccessfulBackupUtc { get; set; }
     public DateTime? LastFailedBackupUtc { get; set; }
     public DateTime CreatedAtUtc { get; set; }
-    /// <summary>When a deactivated job was last reactivated (null: active since creation). No cycle before it is missing.</summary>
+    /// <summary>When a deactivated job was last reactivated or its schedule changed (null: since creation). No cycle before it is missing.</summary>
     public DateTime? ActiveSinceUtc { get; set; }
 
     /// <summary>Cycles whose deadline falls before this moment are not this job's to miss.</summary>

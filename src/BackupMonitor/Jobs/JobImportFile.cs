@@ -5,13 +5,14 @@ using System.Text.Json;
 namespace BackupMonitor.Jobs;
 
 /// <summary>
-/// Reads a job list: CSV with header `company,city,neighborhood,database,hour,minute[,agent_id,grace_minutes]`,
+/// Reads a job list: CSV with header `company,city,neighborhood,database,hour,minute[,agent_id,grace_minutes,schedule,time_zone]`
+/// (hour and minute empty on a line that gives a schedule),
 /// or a JSON array of objects with the API's names. Problems name the line.
 /// </summary>
 public static class JobImportFile
 {
     private static readonly string[] RequiredColumns = ["company", "city", "neighborhood", "database", "hour", "minute"];
-    private static readonly string[] OptionalColumns = ["agent_id", "grace_minutes"];
+    private static readonly string[] OptionalColumns = ["agent_id", "grace_minutes", "schedule", "time_zone"];
 
     public static IReadOnlyList<(string Where, NewJob Job)> Read(string path)
     {
@@ -54,7 +55,8 @@ public static class JobImportFile
             }
             var before = problems.Count;
             var job = new NewJob(Field("company"), Field("city"), Field("neighborhood"), Field("database"),
-                Number("hour", "expected_hour_utc"), Number("minute", "expected_minute_utc"), Field("agent_id"), Number("grace_minutes", "grace_minutes"));
+                Number("hour", "expected_hour_utc"), Number("minute", "expected_minute_utc"), Field("agent_id"), Number("grace_minutes", "grace_minutes"),
+                Field("schedule"), Field("time_zone"));
             if (problems.Count == before) jobs.Add((where, job));
         }
         if (problems.Count > 0) throw new JobValidationException(problems);
@@ -115,7 +117,7 @@ public static class JobImportFile
                 }
                 var job = new NewJob(Text("company_name", "company"), Text("city"), Text("neighborhood"), Text("database_name", "database"),
                     Number("expected_hour_utc", "hour"), Number("expected_minute_utc", "minute"),
-                    Text("agent_id_responsible", "agent_id"), Number("grace_minutes"));
+                    Text("agent_id_responsible", "agent_id"), Number("grace_minutes"), Text("schedule"), Text("time_zone"));
                 if (problems.Count == before) jobs.Add((where, job));
             }
             if (problems.Count > 0) throw new JobValidationException(problems);

@@ -41,6 +41,10 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (problems.Count > 0) throw new JobValidationException(problems);
         await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), id, cancellationToken);
         var wanted = request.ToJob(job.CreatedAtUtc);
+        // Occurrences of a new schedule that passed before the change are not backups the site failed to send.
+        if (wanted.ExpectedHourUtc != job.ExpectedHourUtc || wanted.ExpectedMinuteUtc != job.ExpectedMinuteUtc
+            || wanted.ScheduleExpression != job.ScheduleExpression || wanted.TimeZone != job.TimeZone)
+            job.ActiveSinceUtc = time.UtcNow();
         job.CompanyName = wanted.CompanyName;
         job.City = wanted.City;
         job.Neighborhood = wanted.Neighborhood;
@@ -48,6 +52,8 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         job.AgentIdResponsible = wanted.AgentIdResponsible;
         job.ExpectedHourUtc = wanted.ExpectedHourUtc;
         job.ExpectedMinuteUtc = wanted.ExpectedMinuteUtc;
+        job.ScheduleExpression = wanted.ScheduleExpression;
+        job.TimeZone = wanted.TimeZone;
         job.GraceMinutes = wanted.GraceMinutes;
         await db.SaveChangesAsync(cancellationToken);
         return job;

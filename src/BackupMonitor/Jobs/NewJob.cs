@@ -12,7 +12,9 @@ public sealed record NewJob(
     int? ExpectedHourUtc,
     int? ExpectedMinuteUtc,
     string? AgentIdResponsible = null,
-    int? GraceMinutes = null)
+    int? GraceMinutes = null,
+    string? Schedule = null,
+    string? TimeZone = null)
 {
     /// <summary>Every rule this job breaks, each naming its field; empty when valid.</summary>
     public IReadOnlyList<string> Problems()
@@ -28,17 +30,40 @@ public sealed record NewJob(
         Required("neighborhood", Neighborhood);
         if (string.IsNullOrWhiteSpace(DatabaseName)) problems.Add("database_name: required");
         else if (!Names.IsValidIdentifier(DatabaseName)) problems.Add($"database_name: {Names.IdentifierRule}, got '{DatabaseName}'");
-        if (ExpectedHourUtc is null) problems.Add("expected_hour_utc: required, an integer from 0 to 23");
-        else if (ExpectedHourUtc is < 0 or > 23) problems.Add($"expected_hour_utc: must be from 0 to 23, got {ExpectedHourUtc}");
-        if (ExpectedMinuteUtc is null) problems.Add("expected_minute_utc: required, an integer from 0 to 59");
-        else if (ExpectedMinuteUtc is < 0 or > 59) problems.Add($"expected_minute_utc: must be from 0 to 59, got {ExpectedMinuteUtc}");
+        if (HasSchedule) ScheduleProblems(problems);
+        else
+        {
+            if (ExpectedHourUtc is null) problems.Add("expected_hour_utc: required (or give a schedule), an integer from 0 to 23");
+            else if (ExpectedHourUtc is < 0 or > 23) problems.Add($"expected_hour_utc: must be from 0 to 23, got {ExpectedHourUtc}");
+            if (ExpectedMinuteUtc is null) problems.Add("expected_minute_utc: required (or give a schedule), an integer from 0 to 59");
+            else if (ExpectedMinuteUtc is < 0 or > 59) problems.Add($"expected_minute_utc: must be from 0 to 59, got {ExpectedMinuteUtc}");
+            if (!string.IsNullOrWhiteSpace(TimeZone) && Domain.Schedule.FindZone(TimeZone).Zone is not { BaseUtcOffset.Ticks: 0, SupportsDaylightSavingTime: false })
+                problems.Add($"time_zone: only applies to a schedule; expected_hour_utc and expected_minute_utc are UTC " +
+                    $"(for a daily time in '{TimeZone.Trim()}' give a schedule such as 'M H * * *')");
+        }
         if (GraceMinutes is < 0 or > ScanOptions.MaxGraceMinutes)
             problems.Add($"grace_minutes: must be from 0 to {ScanOptions.MaxGraceMinutes}, got {GraceMinutes}");
+        else if (GraceMinutes is { } grace && HasSchedule && problems.Count == 0
+            && TimeSpan.FromMinutes(grace) >= Domain.Schedule.Cron(Schedule!, TimeZone).ShortestGap)
+            problems.Add($"grace_minutes: must be shorter than the schedule's shortest gap between two occurrences " +
+                $"({Minutes(Domain.Schedule.Cron(Schedule!, TimeZone).ShortestGap)}), got {grace}");
         if (problems.Count == 0 && !Names.IsValidIdentifier(AgentId))
             problems.Add($"agent_id_responsible: {Names.IdentifierRule}, got '{AgentId}'"
                 + (string.IsNullOrWhiteSpace(AgentIdResponsible) ? " (derived from company, city and neighborhood; give one explicitly)" : ""));
         return problems;
     }
+
+    private bool HasSchedule => !string.IsNullOrWhiteSpace(Schedule);
+
+    private void ScheduleProblems(List<string> problems)
+    {
+        if (ExpectedHourUtc is not null || ExpectedMinuteUtc is not null)
+            problems.Add("schedule: give either a schedule or expected_hour_utc/expected_minute_utc, not both");
+        if (Schedule!.Trim().Length > 200) problems.Add("schedule: at most 200 characters");
+        else problems.AddRange(Domain.Schedule.Problems(Schedule!, TimeZone));
+    }
+
+    private static string Minutes(TimeSpan gap) => $"{gap.TotalMinutes:0} minutes";
 
     public string AgentId => string.IsNullOrWhiteSpace(AgentIdResponsible)
         ? Names.DefaultAgentId(CompanyName ?? "", City ?? "", Neighborhood ?? "")
@@ -51,8 +76,10 @@ public sealed record NewJob(
         Neighborhood = Neighborhood!.Trim(),
         DatabaseName = DatabaseName!.Trim(),
         AgentIdResponsible = AgentId,
-        ExpectedHourUtc = ExpectedHourUtc!.Value,
-        ExpectedMinuteUtc = ExpectedMinuteUtc!.Value,
+        ExpectedHourUtc = HasSchedule ? null : ExpectedHourUtc!.Value,
+        ExpectedMinuteUtc = HasSchedule ? null : ExpectedMinuteUtc!.Value,
+        ScheduleExpression = HasSchedule ? Schedule!.Trim() : null,
+        TimeZone = HasSchedule ? Domain.Schedule.Cron(Schedule!, TimeZone).TimeZoneId : Domain.Schedule.DefaultTimeZone,
         GraceMinutes = GraceMinutes,
         CreatedAtUtc = createdAtUtc,
     };

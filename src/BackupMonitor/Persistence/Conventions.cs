@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BackupMonitor.Persistence;
@@ -37,7 +38,7 @@ internal static class SnakeCase
     {
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
-            foreach (var property in entity.GetProperties())
+            foreach (var property in entity.GetProperties().Where(p => p.FindAnnotation(RelationalAnnotationNames.ColumnName) is null))
                 property.SetColumnName(Of(property.Name));
             foreach (var key in entity.GetKeys())
                 key.SetName(Of(key.GetName() ?? key.GetDefaultName()!));

@@ -34,8 +34,14 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
         var now = time.UtcNow();
         foreach (var job in jobs)
         {
-            var grace = job.GraceMinutes ?? options.MissingGraceMinutes;
-            foreach (var cycle in Cycles.DueCycles(job.ExpectedHourUtc, job.ExpectedMinuteUtc, grace, job.WatchedSinceUtc, now))
+            if (Schedule.TryOf(job) is not { } schedule)
+            {
+                logger.LogError("Job {Id} has a schedule that cannot be read ('{Schedule}' in '{TimeZone}'): its missed cycles are not checked; fix it with PUT /api/jobs/{Id}.",
+                    job.Id, job.ScheduleExpression, job.TimeZone, job.Id);
+                continue;
+            }
+            var grace = Cycles.GraceMinutes(schedule, job.GraceMinutes, options.MissingGraceMinutes);
+            foreach (var cycle in Cycles.DueCycles(schedule, grace, job.WatchedSinceUtc, now))
             {
                 if (covered.Contains((job.Id, cycle))) continue;
                 var entry = new BackupEntry
@@ -56,29 +62,31 @@ public sealed class MissingDetector(BackupMonitorDbContext db, EntryRecorder rec
 
     /// <summary>The cycle a recorded entry covers.</summary>
     public static DateTime CycleOf(ExpectedBackupJob job, BackupEntry entry) =>
-        entry.ExpectedCycleUtc ?? Cycles.CycleOf(entry.AgentReportTimestampUtc!.Value, job.ExpectedHourUtc, job.ExpectedMinuteUtc);
+        entry.ExpectedCycleUtc ?? (Schedule.TryOf(job) is { } schedule ? Cycles.CycleOf(entry.AgentReportTimestampUtc!.Value, schedule) : entry.AgentReportTimestampUtc!.Value);
 
     /// <summary>(job, cycle) pairs that already have an entry: a report line belonging to the cycle, or a missing entry for it.</summary>
     public async Task<HashSet<(int, DateTime)>> CoveredCyclesAsync(IReadOnlyCollection<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
     {
         var now = time.UtcNow();
-        var since = now - Cycles.MissingLookback - TimeSpan.FromDays(2);
         var covered = new HashSet<(int, DateTime)>();
         if (jobs.Count == 0) return covered;
+        var byId = jobs.Select(j => (j.Id, Schedule: Schedule.TryOf(j))).Where(j => j.Schedule is not null).ToDictionary(j => j.Id, j => j.Schedule!);
+        var since = byId.Values.Where(s => !s.IsDailyUtc).Distinct().Select(s => Cycles.OldestBelonging(s, now))
+            .Append(now - Cycles.MissingLookback - TimeSpan.FromDays(2)).Min();
         string job = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc)),
             cycle = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedCycleUtc));
         await using var select = db.Command();
         select.CommandText = $"SELECT {job}, {reported}, {cycle} FROM {db.Table<BackupEntry>()} " +
             $"WHERE {select.In(db, job, "@jobs", jobs.Select(j => j.Id).ToList())} " +
             $"AND ({reported} >= {select.Parameter<BackupEntry>(db, "@since", nameof(BackupEntry.AgentReportTimestampUtc), since)} OR {cycle} >= @since)";
-        var byId = jobs.ToDictionary(j => j.Id);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            if (!byId.TryGetValue(reader.GetInt32(0), out var found)) continue;
+            var id = reader.GetInt32(0);
+            if (!byId.TryGetValue(id, out var schedule)) continue;
             var covers = reader.Read<BackupEntry, DateTime?>(db, 2, nameof(BackupEntry.ExpectedCycleUtc))
-                ?? Cycles.CycleOf(reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc))!.Value, found.ExpectedHourUtc, found.ExpectedMinuteUtc);
-            covered.Add((found.Id, covers));
+                ?? Cycles.CycleOf(reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc))!.Value, schedule);
+            covered.Add((id, covers));
         }
         return covered;
     }

@@ -9,7 +9,7 @@ public class JobsCommandsTests
     [
         "id", "company_name", "city", "neighborhood", "database_name", "agent_id_responsible", "expected_hour_utc",
         "expected_minute_utc", "grace_minutes", "is_active", "current_status", "last_checked_at_utc",
-        "last_successful_backup_utc", "last_failed_backup_utc", "created_at_utc",
+        "last_successful_backup_utc", "last_failed_backup_utc", "created_at_utc", "schedule", "time_zone", "next_expected_utc",
     ];
 
     private static async Task<JsonElement[]> ListJsonAsync(CliHarness cli, params string[] extra)
@@ -76,6 +76,9 @@ public class JobsCommandsTests
         Assert.Equal("2026-11-23T02:30:00Z", job.GetProperty("created_at_utc").GetString());
         Assert.Equal(30, job.GetProperty("grace_minutes").GetInt32());
         Assert.True(job.GetProperty("is_active").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, job.GetProperty("schedule").ValueKind);
+        Assert.Equal("UTC", job.GetProperty("time_zone").GetString());
+        Assert.Equal("2026-11-24T02:00:00Z", job.GetProperty("next_expected_utc").GetString());
     }
 
     [Fact]

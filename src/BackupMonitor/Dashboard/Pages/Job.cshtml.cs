@@ -5,18 +5,21 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>One job: its settings, a large history strip, its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
-public sealed class JobModel(JobBoard board, JobRegistry registry, DashboardText text) : DashboardPageModel(text)
+public sealed class JobModel(JobBoard board, JobRegistry registry, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
     public const int PageSize = 20;
 
     public JobRow Row { get; private set; } = null!;
     public PageOf<BackupEntry> Entries { get; private set; } = null!;
     [TempData] public string? Flash { get; set; }
+    /// <summary>The job's next cycle (null while deactivated).</summary>
+    public DateTime? NextExpectedUtc { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken)
     {
         if (await board.JobAsync(id, cancellationToken) is not { } row) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
         Row = row;
+        NextExpectedUtc = row.Job.IsActive ? Schedule.TryOf(row.Job)?.AtOrAfter(time.GetUtcNow().UtcDateTime) : null;
         Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
         return Page();
     }

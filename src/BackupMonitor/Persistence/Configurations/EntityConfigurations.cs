@@ -14,6 +14,8 @@ internal sealed class ExpectedBackupJobConfiguration : IEntityTypeConfiguration<
         job.Property(j => j.Neighborhood).HasMaxLength(200);
         job.Property(j => j.DatabaseName).HasMaxLength(128);
         job.Property(j => j.AgentIdResponsible).HasMaxLength(128);
+        job.Property(j => j.ScheduleExpression).HasMaxLength(200).HasColumnName("schedule");
+        job.Property(j => j.TimeZone).HasMaxLength(64).HasDefaultValue(Schedule.DefaultTimeZone);
         job.HasIndex(j => new { j.AgentIdResponsible, j.DatabaseName }).IsUnique();
         job.HasIndex(j => j.CurrentStatus);
         job.Ignore(j => j.WatchedSinceUtc);

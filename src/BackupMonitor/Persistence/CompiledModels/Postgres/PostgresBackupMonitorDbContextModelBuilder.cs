@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1998ef37-1109-4b54-8221-d7ce80817c90"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("104b7f91-e2b0-4be2-939a-436c61b7e3d7"), entityTypeCount: 9)
         {
         }
 

@@ -19,7 +19,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 "BackupMonitor.Domain.ExpectedBackupJob",
                 typeof(ExpectedBackupJob),
                 baseEntityType,
-                propertyCount: 16,
+                propertyCount: 18,
                 unnamedIndexCount: 2,
                 keyCount: 1);
 
@@ -95,18 +95,18 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
 
             var expectedHourUtc = runtimeEntityType.AddProperty(
                 "ExpectedHourUtc",
-                typeof(int),
+                typeof(int?),
                 propertyInfo: typeof(ExpectedBackupJob).GetProperty("ExpectedHourUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ExpectedBackupJob).GetField("<ExpectedHourUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
+                nullable: true);
             expectedHourUtc.AddAnnotation("Relational:ColumnName", "expected_hour_utc");
 
             var expectedMinuteUtc = runtimeEntityType.AddProperty(
                 "ExpectedMinuteUtc",
-                typeof(int),
+                typeof(int?),
                 propertyInfo: typeof(ExpectedBackupJob).GetProperty("ExpectedMinuteUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(ExpectedBackupJob).GetField("<ExpectedMinuteUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
+                nullable: true);
             expectedMinuteUtc.AddAnnotation("Relational:ColumnName", "expected_minute_utc");
 
             var graceMinutes = runtimeEntityType.AddProperty(
@@ -159,6 +159,25 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(ExpectedBackupJob).GetField("<Neighborhood>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 200);
             neighborhood.AddAnnotation("Relational:ColumnName", "neighborhood");
+
+            var scheduleExpression = runtimeEntityType.AddProperty(
+                "ScheduleExpression",
+                typeof(string),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("ScheduleExpression", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<ScheduleExpression>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            scheduleExpression.AddAnnotation("Relational:ColumnName", "schedule");
+
+            var timeZone = runtimeEntityType.AddProperty(
+                "TimeZone",
+                typeof(string),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("TimeZone", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<TimeZone>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                valueGenerated: ValueGenerated.OnAdd,
+                maxLength: 64);
+            timeZone.AddAnnotation("Relational:ColumnName", "time_zone");
+            timeZone.AddAnnotation("Relational:DefaultValue", "UTC");
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });

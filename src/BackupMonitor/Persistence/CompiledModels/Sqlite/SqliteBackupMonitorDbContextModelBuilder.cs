@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b77ab24b-9034-4bd0-8b06-6e3a28fd4c47"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("edd8757d-a9c0-4163-a349-6b80b7b81b29"), entityTypeCount: 9)
         {
         }
 

@@ -364,11 +364,11 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(128)")
                         .HasColumnName("database_name");
 
-                    b.Property<int>("ExpectedHourUtc")
+                    b.Property<int?>("ExpectedHourUtc")
                         .HasColumnType("integer")
                         .HasColumnName("expected_hour_utc");
 
-                    b.Property<int>("ExpectedMinuteUtc")
+                    b.Property<int?>("ExpectedMinuteUtc")
                         .HasColumnType("integer")
                         .HasColumnName("expected_minute_utc");
 
@@ -397,6 +397,19 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("neighborhood");
+
+                    b.Property<string>("ScheduleExpression")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("schedule");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("UTC")
+                        .HasColumnName("time_zone");
 
                     b.HasKey("Id")
                         .HasName("pk_expected_backup_jobs");

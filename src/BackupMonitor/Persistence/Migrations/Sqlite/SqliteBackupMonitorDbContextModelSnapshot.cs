@@ -351,11 +351,11 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("database_name");
 
-                    b.Property<int>("ExpectedHourUtc")
+                    b.Property<int?>("ExpectedHourUtc")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expected_hour_utc");
 
-                    b.Property<int>("ExpectedMinuteUtc")
+                    b.Property<int?>("ExpectedMinuteUtc")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expected_minute_utc");
 
@@ -384,6 +384,19 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("neighborhood");
+
+                    b.Property<string>("ScheduleExpression")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schedule");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("UTC")
+                        .HasColumnName("time_zone");
 
                     b.HasKey("Id")
                         .HasName("pk_expected_backup_jobs");
