@@ -74,6 +74,9 @@ public sealed partial class DashboardText
         Time = "Time (UTC)",
         StagedFile = "Staged file",
         Error = "Error",
+        ContentCheck = "Content check",
+        ContentCheckLabel = c => c switch { Domain.ContentCheck.Passed => "passed", Domain.ContentCheck.Failed => "FAILED", _ => "not checked" },
+        SizeDropWarning = "Size drop:",
         WhereItWent = "Where the file went",
         AllFields = "All fields",
         Validated = "validated",
@@ -98,6 +101,7 @@ public sealed partial class DashboardText
             JobStatus.Missing => "Missing",
             JobStatus.HashMismatch => "Hash mismatch",
             JobStatus.TransferIntegrityFailed => "Transfer integrity failed",
+            JobStatus.Corrupt => "Corrupt",
             _ => "Unknown",
         },
         EntryStatusLabel = s => s switch
@@ -106,6 +110,7 @@ public sealed partial class DashboardText
             BackupEntryStatus.Failed => "Failed",
             BackupEntryStatus.Missing => "Missing",
             BackupEntryStatus.HashMismatch => "Hash mismatch",
+            BackupEntryStatus.Corrupt => "Corrupt",
             _ => "Transfer integrity failed",
         },
         NoticeStateLabel = s => s switch
@@ -115,6 +120,6 @@ public sealed partial class DashboardText
             NoticeState.Failed => "Failed",
             _ => "Skipped",
         },
-        NoticeKindLabel = k => k == NoticeKind.Alert ? "Alert" : "Recovery",
+        NoticeKindLabel = k => k switch { NoticeKind.Alert => "Alert", NoticeKind.Warning => "Warning", _ => "Recovery" },
     };
 }

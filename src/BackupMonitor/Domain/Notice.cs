@@ -1,6 +1,6 @@
 namespace BackupMonitor.Domain;
 
-public enum NoticeKind { Alert, Recovery }
+public enum NoticeKind { Alert, Recovery, Warning }
 
 public enum NoticeState { Pending, Sent, Failed, Skipped }
 

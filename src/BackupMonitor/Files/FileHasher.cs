@@ -1,23 +1,43 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using BackupMonitor.Content;
+using BackupMonitor.Domain;
 
 namespace BackupMonitor.Files;
 
-/// <summary>Streams a file through SHA-256 with a fixed buffer: memory stays flat whatever the file size.</summary>
+/// <summary>
+/// Streams a file through SHA-256 with a fixed buffer: memory stays flat whatever the file size. The same read
+/// can feed the content check (SPEC §5.1) and a copy, so a file is read once however much is done with it.
+/// </summary>
 public static class FileHasher
 {
     public const int BufferSize = 1024 * 1024;
 
-    public sealed record Digest(string Sha256, long Size);
+    /// <summary>The file's SHA-256 and size, and its content check when one was asked for.</summary>
+    public sealed record Digest(string Sha256, long Size, ContentVerdict? Content = null);
 
     /// <summary>
     /// Reads with plain blocking calls on the calling thread: hashing is CPU work, the scan runs several files
     /// at once on the thread pool, and per-call async file I/O costs more than it saves for small files.
+    /// With <paramref name="checkContent"/>, each buffer also goes to the content check, decoded on another thread.
     /// </summary>
-    public static Task<Digest> HashAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<Digest> HashAsync(string path, bool checkContent = false, CancellationToken cancellationToken = default)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        return await ReadOnceAsync(handle, path, checkContent, copyTo: null, cancellationToken);
+    }
+
+    public static Task<Digest> HashAsync(string path, CancellationToken cancellationToken) => HashAsync(path, false, cancellationToken);
+
+    /// <summary>
+    /// One read of <paramref name="handle"/>: hashed, written to <paramref name="copyTo"/> when given, and fed to the
+    /// content check when asked.
+    /// </summary>
+    internal static async Task<Digest> ReadOnceAsync(
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path, bool checkContent, Stream? copyTo, CancellationToken cancellationToken)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var feed = checkContent ? new ContentFeed(RandomAccess.GetLength(handle), path) : null;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -28,8 +48,11 @@ public static class FileHasher
                 cancellationToken.ThrowIfCancellationRequested();
                 hash.AppendData(buffer, 0, read);
                 size += read;
+                if (copyTo is not null) await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                if (feed is not null && await feed.PushAsync(buffer, read, cancellationToken)) buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             }
-            return Task.FromResult(new Digest(Convert.ToHexStringLower(hash.GetHashAndReset()), size));
+            var content = feed is null ? null : await feed.FinishAsync(cancellationToken);
+            return new Digest(Convert.ToHexStringLower(hash.GetHashAndReset()), size, content);
         }
         finally
         {

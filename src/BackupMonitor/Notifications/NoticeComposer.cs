@@ -9,7 +9,7 @@ public sealed class NoticeComposer(EmailOptions options)
 {
     public (string Subject, string Text, string Html) Compose(NoticeKind kind, ExpectedBackupJob job, BackupEntry entry, JobStatus previousJobStatus)
     {
-        var template = MessageTemplate.Get(kind == NoticeKind.Alert ? "alert" : "recovery", options.Language);
+        var template = MessageTemplate.Get(kind switch { NoticeKind.Alert => "alert", NoticeKind.Warning => "warning", _ => "recovery" }, options.Language);
         var values = new Dictionary<string, string?>
         {
             ["database_name"] = job.DatabaseName,
@@ -38,6 +38,9 @@ public sealed class NoticeComposer(EmailOptions options)
                 null => null,
             },
             ["logs_summary"] = entry.AgentLogsSummary,
+            ["content_check"] = entry.ContentCheck?.ToWire(),
+            ["content_format"] = entry.ContentFormat,
+            ["content_check_detail"] = entry.ContentCheckDetail,
         };
         return template.Render(values);
     }

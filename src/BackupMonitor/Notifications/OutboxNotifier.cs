@@ -16,6 +16,11 @@ public sealed class OutboxNotifier(
     public Task OnEntryRecordedAsync(BackupMonitorDbContext db, RecordedEntry recorded, CancellationToken cancellationToken)
     {
         var (job, entry) = (recorded.Job, recorded.Entry);
+        if (recorded.SizeDropped)
+        {
+            logger.LogWarning("Avertissement de taille pour le job '{Database}' : {Warning}", job.DatabaseName, entry.ErrorMessage);
+            AddNotice(db, NoticeKind.Warning, recorded);
+        }
         NoticeKind kind;
         if (entry.Status != BackupEntryStatus.Success)
         {
@@ -32,7 +37,13 @@ public sealed class OutboxNotifier(
             logger.LogDebug("Aucune notification requise pour le statut SUCCÈS du job '{Database}'.", job.DatabaseName);
             return Task.CompletedTask;
         }
+        AddNotice(db, kind, recorded);
+        return Task.CompletedTask;
+    }
 
+    private void AddNotice(BackupMonitorDbContext db, NoticeKind kind, RecordedEntry recorded)
+    {
+        var (job, entry) = (recorded.Job, recorded.Entry);
         var (subject, text, html) = composer.Compose(kind, job, entry, recorded.PreviousJobStatus);
         var now = time.UtcNow();
         email.WarnOnceIfDisabled();
@@ -48,6 +59,5 @@ public sealed class OutboxNotifier(
             CreatedAtUtc = now,
             NextAttemptAtUtc = email.IsEnabled ? now : null,
         });
-        return Task.CompletedTask;
     }
 }

@@ -42,6 +42,7 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
         configurationBuilder.Properties<ReportOutcome>().HaveConversion<WireNameConverter<ReportOutcome>>().HaveMaxLength(16);
         configurationBuilder.Properties<NoticeKind>().HaveConversion<WireNameConverter<NoticeKind>>().HaveMaxLength(16);
         configurationBuilder.Properties<NoticeState>().HaveConversion<WireNameConverter<NoticeState>>().HaveMaxLength(16);
+        configurationBuilder.Properties<ContentCheck>().HaveConversion<WireNameConverter<ContentCheck>>().HaveMaxLength(16);
     }
 }
 

@@ -1,3 +1,4 @@
+using BackupMonitor.Configuration;
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Files;
@@ -17,6 +18,7 @@ public sealed class LineProcessor(
     BackupMonitorDbContext db,
     StorageLayout layout,
     EntryRecorder recorder,
+    ContentOptions content,
     ILogger<LineProcessor> logger)
 {
     /// <summary>Test seam: runs with the staged path just before it is hashed (a file may vanish right there).</summary>
@@ -116,6 +118,8 @@ public sealed class LineProcessor(
         {
             entry.ServerCalculatedStagedHash = found.Digest.Sha256;
             entry.ServerCalculatedStagedSize = found.Digest.Size;
+            if (found.Digest.Content is { } checkedContent)
+                (entry.ContentFormat, entry.ContentCheck, entry.ContentCheckDetail) = (checkedContent.Format, checkedContent.Result, checkedContent.Detail);
         }
         return verdict;
     }
@@ -130,7 +134,8 @@ public sealed class LineProcessor(
         try
         {
             BeforeHashing?.Invoke(staged);
-            return new StagedFile.Present(await FileHasher.HashAsync(staged, cancellationToken));
+            var digest = await FileHasher.HashAsync(staged, content.CheckContent, cancellationToken);
+            return new StagedFile.Present(digest with { Content = digest.Content ?? ContentVerdict.Off });
         }
         catch (FileNotFoundException)
         {

@@ -18,6 +18,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Storage);
         services.AddSingleton(settings.Scan);
         services.AddSingleton(settings.Email);
+        services.AddSingleton(settings.Content);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);

@@ -11,6 +11,8 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, DashboardText
 
     public JobRow Row { get; private set; } = null!;
     public PageOf<BackupEntry> Entries { get; private set; } = null!;
+    /// <summary>The newest entry, when it is a success far below the job's usual size.</summary>
+    public BackupEntry? SizeDrop { get; private set; }
     [TempData] public string? Flash { get; set; }
 
     public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken)
@@ -18,6 +20,7 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, DashboardText
         if (await board.JobAsync(id, cancellationToken) is not { } row) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
         Row = row;
         Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
+        SizeDrop = await board.SizeDropAsync(id, cancellationToken);
         return Page();
     }
 

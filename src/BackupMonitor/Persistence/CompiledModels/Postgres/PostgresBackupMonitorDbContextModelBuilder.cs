@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("dc219d71-0899-4247-9ca2-885dace2375b"), entityTypeCount: 6)
+            : base(skipDetectChanges: false, modelId: new Guid("bb8c3b0d-c2e0-4af3-835b-1e943b94237a"), entityTypeCount: 6)
         {
         }
 

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c6b708d2-bafb-43ea-a79f-0b2cb62e9836"), entityTypeCount: 6)
+            : base(skipDetectChanges: false, modelId: new Guid("f265f717-b3c9-431c-9ea7-e597a2b0cf7b"), entityTypeCount: 6)
         {
         }
 
