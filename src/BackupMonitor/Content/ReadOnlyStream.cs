@@ -30,6 +30,9 @@ internal sealed class MeteredStream(Stream inner, long limit, string what) : Rea
     /// <summary>Bytes read so far.</summary>
     public long Count { get; private set; }
 
+    /// <summary>Where the reader is (some decoders, such as SharpCompress's xz, ask).</summary>
+    public override long Position { get => Count; set => throw new NotSupportedException(); }
+
     public override int Read(Span<byte> buffer)
     {
         var read = inner.Read(buffer);
