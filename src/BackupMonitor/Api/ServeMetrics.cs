@@ -19,6 +19,7 @@ public sealed class ServeMetrics
     private readonly ILogger<ServeMetrics> logger;
     private readonly Gauge jobs;
     private readonly Gauge entries;
+    private readonly Gauge contentChecks;
     private readonly Gauge notices;
     private readonly Gauge lastScan;
     private readonly Counter scans;
@@ -33,6 +34,7 @@ public sealed class ServeMetrics
         var metrics = Metrics.WithCustomRegistry(Registry);
         jobs = metrics.CreateGauge("backupmonitor_jobs", "Active expected backup jobs by current status.", "status");
         entries = metrics.CreateGauge("backupmonitor_entries", "Backup entries (history) by status.", "status");
+        contentChecks = metrics.CreateGauge("backupmonitor_content_checks", "Backup entries by content check result (SPEC 5.1; entries whose file was read).", "result");
         notices = metrics.CreateGauge("backupmonitor_notifications", "Notices in the outbox by state.", "state");
         lastScan = metrics.CreateGauge("backupmonitor_last_scan_timestamp_seconds", "When the last recorded scan finished (Unix seconds).");
         scans = metrics.CreateCounter("backupmonitor_scans_total", "Scans recorded in the database.");
@@ -62,6 +64,9 @@ public sealed class ServeMetrics
             var entryCounts = await db.Entries.GroupBy(e => e.Status)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
             foreach (var status in StatusNames.AllEntryStatuses) entries.WithLabels(status.ToWire()).Set(entryCounts.GetValueOrDefault(status));
+            var checkCounts = await db.Entries.Where(e => e.ContentCheck != null).GroupBy(e => e.ContentCheck)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key!.Value, g => g.Count, cancellationToken);
+            foreach (var result in Enum.GetValues<ContentCheck>()) contentChecks.WithLabels(result.ToWire()).Set(checkCounts.GetValueOrDefault(result));
             var noticeCounts = await db.Notices.GroupBy(n => n.State)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
             foreach (var state in Enum.GetValues<NoticeState>()) notices.WithLabels(ApiNoticeView.Wire(state)).Set(noticeCounts.GetValueOrDefault(state));
