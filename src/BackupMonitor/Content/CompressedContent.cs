@@ -1,6 +1,5 @@
 using SharpCompress.Compressors;
 using SharpCompress.Compressors.BZip2;
-using SharpCompress.Compressors.Xz;
 
 namespace BackupMonitor.Content;
 
@@ -39,7 +38,7 @@ internal static class CompressedContent
         ContentChecker.Drain(decoded);
     }
 
-    private static Stream Open(BackupFormat format, Stream compressed, string name)
+    private static Stream Open(BackupFormat format, MeteredStream compressed, string name)
     {
         try
         {
@@ -48,7 +47,7 @@ internal static class CompressedContent
                 BackupFormat.Gzip => ZlibInflater.IsAvailable ? new GzipMembersStream(compressed)
                     : throw new ContentNotCheckedException("gzip: zlib is not available in this .NET runtime: not checked"),
                 BackupFormat.Zstd => new ZstdSharp.DecompressionStream(compressed, leaveOpen: true),
-                BackupFormat.Xz => new XZStream(compressed),
+                BackupFormat.Xz => new XzStreams(compressed),
                 BackupFormat.Bzip2 => BZip2Stream.Create(compressed, CompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true, tolerateTruncatedStream: false),
                 _ => throw new ArgumentOutOfRangeException(nameof(format)),
             };

@@ -47,13 +47,25 @@ internal sealed class MeteredStream(Stream inner, long limit, string what) : Rea
 internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ReadOnlyStream
 {
     private ReadOnlyMemory<byte> prefix = prefix;
+    private long position;
+
+    /// <summary>Bytes read through this stream (xz's decoder asks).</summary>
+    public override long Position { get => position; set => throw new NotSupportedException(); }
 
     public override int Read(Span<byte> buffer)
     {
-        if (prefix.IsEmpty) return rest.Read(buffer);
-        var n = Math.Min(prefix.Length, buffer.Length);
-        prefix.Span[..n].CopyTo(buffer);
-        prefix = prefix[n..];
+        int n;
+        if (prefix.IsEmpty)
+        {
+            n = rest.Read(buffer);
+        }
+        else
+        {
+            n = Math.Min(prefix.Length, buffer.Length);
+            prefix.Span[..n].CopyTo(buffer);
+            prefix = prefix[n..];
+        }
+        position += n;
         return n;
     }
 }

@@ -108,6 +108,18 @@ public sealed class CompressedContentTests : IDisposable
     }
 
     [Fact]
+    public void Concatenated_xz_streams_pass_and_a_damaged_second_stream_fails()
+    {
+        files.Text("a.txt", 3000);
+        files.Text("b.txt", 4000);
+        files.Sh("xz -c a.txt > multi.xz && xz -c b.txt >> multi.xz && xz -t multi.xz");
+        var multi = files.PathOf("multi.xz");
+
+        Assert.Equal(ContentVerdict.Passed("xz"), ContentChecker.CheckFile(multi));
+        Assert.Equal(ContentCheck.Failed, ContentChecker.CheckFile(files.Flip(multi, BackupFiles.SizeOf(multi) - 2000)).Result);
+    }
+
+    [Fact]
     public void A_decompression_bomb_stops_as_skipped_not_as_a_verdict()
     {
         files.Sh("head -c 100000000 /dev/zero | zstd -q > zeros.zst");
