@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Notifications;
 
 /// <summary>
-/// Puts an alert (failure entry) or a recovery notice (first success after a failure) in the outbox, in the
-/// entry's own transaction, so an entry is never recorded without its notice nor a notice without its entry.
+/// Puts an alert (failure entry), a recovery notice (first success after a failure) and a warning (a success far
+/// below the job's usual size, SPEC §5.1) in the outbox, in the entry's own transaction, so an entry is never
+/// recorded without its notice nor a notice without its entry.
 /// </summary>
 public sealed class OutboxNotifier(
     EmailOptions options, EmailSwitch email, NoticeComposer composer, TimeProvider time, ILogger<OutboxNotifier> logger) : IEntryNotifier
