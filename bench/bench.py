@@ -25,6 +25,8 @@ WORKLOADS = {
     # the growth curve's first point plus one hourly-scheduled job per agent (issue 13), registered 3 hours ago:
     # each has about three missed hourly cycles for the scan's missing detection to find
     "hourly": [(250, 4, 1 * KIB), (1250, 4, 1 * KIB)],
+    # gzip'd plain SQL dumps (size = uncompressed bytes): the content check (SPEC 5.1) inflates every one
+    "dumps": [(4, 2, 64 * MIB)],
 }
 
 # Workloads whose agents also have an hourly-scheduled `txlog` job (the growth curve has them too).
@@ -32,7 +34,7 @@ HOURLY = {"growth", "hourly"}
 HOURLY_REGISTERED_HOURS_AGO = 3
 
 # Runs per contender (the fastest is reported); the growth curve's big points take minutes each.
-REPEAT = {"small": 3, "large": 3, "growth": 1, "hourly": 1}
+REPEAT = {"small": 3, "large": 3, "growth": 1, "hourly": 1, "dumps": 2}
 if os.environ.get("BENCH_REPEAT"):
     REPEAT = {name: int(os.environ["BENCH_REPEAT"]) for name in REPEAT}
 
@@ -111,6 +113,49 @@ def backdate_scheduled_jobs(database, hours):
     with sqlite3.connect(database) as db:
         db.execute("UPDATE expected_backup_jobs SET created_at_utc = strftime('%Y-%m-%d %H:%M:%f', 'now', ?) WHERE schedule IS NOT NULL",
                    (f"-{hours} hours",))
+def measure_dumps(dll, agents, databases, size, scratch, repeat):
+    """The content check's workload: gzip'd SQL dumps. Contenders: openssl (hash only), hash_inflate.py (hash and
+    inflate in one single-threaded pass: the reference), the scan with CONTENT_CHECK=full and with it off."""
+    base = os.path.join(scratch, f"dumps-{agents}x{databases}x{size}")
+    sh("/usr/bin/python3", os.path.join(HERE, "generate.py"), base, "--agents", str(agents), "--databases", str(databases),
+       "--size", str(size), "--dumps")
+    jobs = agents * databases
+    contenders = ["openssl", "hash_inflate", "scan", "scan_check_off"]
+    copies = {}
+    for who in contenders:
+        for i in range(repeat):
+            copies[who, i] = os.path.join(scratch, f"{who}-{i}-dumps")
+            shutil.copytree(base, copies[who, i])
+            if who.startswith("scan"):
+                sh("dotnet", dll, "jobs", "import", os.path.join(copies[who, i], "jobs.csv"), env=scan_env(copies[who, i]))
+    total = sum(os.path.getsize(os.path.join(r, n)) for r, _, ns in os.walk(os.path.join(base, "staging")) for n in ns if n.endswith(".gz"))
+    runs = {who: [] for who in contenders}
+    for i in range(repeat):
+        files = os.path.join(copies["openssl", i], "files.txt")
+        with open(files, "wb") as f:
+            for root, _, names in os.walk(os.path.join(copies["openssl", i], "staging")):
+                for n in names:
+                    if n.endswith(".sql.gz"):
+                        f.write(os.path.join(root, n).encode() + b"\0")
+        runs["openssl"].append(timed(["sh", "-c", f"xargs -0 -s 2000000 openssl dgst -sha256 < {files} > /dev/null"]))
+        runs["hash_inflate"].append(timed(["/usr/bin/python3", os.path.join(HERE, "hash_inflate.py"), copies["hash_inflate", i]]))
+        for who, check in (("scan", "full"), ("scan_check_off", "off")):
+            scan = timed(["dotnet", dll, "scan", "--format", "json"], env=dict(scan_env(copies[who, i]), CONTENT_CHECK=check))
+            summary = json.loads(scan[3])
+            assert summary["by_status"]["success"] == jobs, summary
+            runs[who].append(scan)
+    return jobs, total, {who: min(r, key=lambda run: run[0]) for who, r in runs.items()}, runs
+
+def report_dumps(jobs, total, results, runs):
+    rows = [f"| dumps | {jobs} | {total / MIB:.0f} | {who} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {total / MIB / wall:.0f} | {jobs / wall:.1f} |"
+            for who, (wall, cpu, rss, _) in results.items()]
+    reference = results["hash_inflate"][0]
+    own = {who: json.loads(results[who][3])["duration_ms"] / 1000 for who in ("scan", "scan_check_off")}
+    ratios = (f"scan (check on) own duration_ms {own['scan']:.2f} s = {own['scan'] / reference:.2f}x the single-threaded hash+inflate "
+              f"({reference:.2f} s; target at most 0.6x), {total / MIB / own['scan']:.0f} MiB/s; check off {own['scan_check_off']:.2f} s "
+              f"({total / MIB / own['scan_check_off']:.0f} MiB/s); scan peak RSS {results['scan'][2]:.0f} MiB; every run's wall s: " +
+              "; ".join(f"{who} {', '.join(f'{r[0]:.2f}' for r in rs)}" for who, rs in runs.items()))
+    return rows, ratios
 
 def scan_env(work):
     env = dict(os.environ, BACKUP_ROOT=work, SCAN_MIN_FILE_AGE_SECONDS="0", DATABASE_PROVIDER="sqlite")
@@ -141,8 +186,12 @@ def main():
         for name in chosen:
             for agents, databases, size in WORKLOADS[name]:
                 print(f"{name}: {agents} agents x {databases} databases x {size} bytes...", file=sys.stderr)
-                jobs, total, results, runs = measure(dll, agents, databases, size, scratch, REPEAT[name], name in HOURLY)
-                rows, ratios = report(name, jobs, total, results, runs)
+                if name == "dumps":
+                    jobs, total, results, runs = measure_dumps(dll, agents, databases, size, scratch, REPEAT[name])
+                    rows, ratios = report_dumps(jobs, total, results, runs)
+                else:
+                    jobs, total, results, runs = measure(dll, agents, databases, size, scratch, REPEAT[name], name in HOURLY)
+                    rows, ratios = report(name, jobs, total, results, runs)
                 lines += rows
                 notes.append(f"- {name}, {jobs} jobs: {ratios}")
                 print("\n".join(rows), file=sys.stderr)

@@ -21,6 +21,7 @@ public sealed class ServeMetrics
     private readonly Gauge jobs;
     private readonly Gauge entries;
     private readonly Gauge deliveries;
+    private readonly Gauge contentChecks;
     private readonly Gauge lastScan;
     private readonly Counter scans;
     private readonly Counter bytesVerified;
@@ -35,6 +36,7 @@ public sealed class ServeMetrics
         jobs = metrics.CreateGauge("backupmonitor_jobs", "Active expected backup jobs by current status.", "status");
         entries = metrics.CreateGauge("backupmonitor_entries", "Backup entries (history) by status.", "status");
         deliveries = metrics.CreateGauge("backupmonitor_deliveries", "Deliveries in the outbox by destination and state.", "destination", "state");
+        contentChecks = metrics.CreateGauge("backupmonitor_content_checks", "Backup entries by content check result (SPEC 5.1; entries whose file was read).", "result");
         lastScan = metrics.CreateGauge("backupmonitor_last_scan_timestamp_seconds", "When the last recorded scan finished (Unix seconds).");
         scans = metrics.CreateCounter("backupmonitor_scans_total", "Scans recorded in the database.");
         bytesVerified = metrics.CreateCounter("backupmonitor_bytes_verified_total", "Bytes of staged backups hashed by recorded scans.");
@@ -70,6 +72,9 @@ public sealed class ServeMetrics
             foreach (var destination in deliveryCounts.Select(c => c.Destination).Concat(names).Distinct(StringComparer.Ordinal))
                 foreach (var state in Enum.GetValues<DeliveryState>())
                     deliveries.WithLabels(destination, OutboxQuery.Wire(state)).Set(deliveryCounts.FirstOrDefault(c => c.Destination == destination && c.State == state)?.Count ?? 0);
+            var checkCounts = await db.Entries.Where(e => e.ContentCheck != null).GroupBy(e => e.ContentCheck)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key!.Value, g => g.Count, cancellationToken);
+            foreach (var result in Enum.GetValues<ContentCheck>()) contentChecks.WithLabels(result.ToWire()).Set(checkCounts.GetValueOrDefault(result));
             scans.IncTo(await db.ScanRuns.CountAsync(cancellationToken));
             bytesVerified.IncTo(await db.ScanRuns.SumAsync(r => r.BytesVerified, cancellationToken));
             if (await db.ScanRuns.MaxAsync(r => (DateTime?)r.FinishedAtUtc, cancellationToken) is { } last)

@@ -41,7 +41,7 @@ internal static class DemoCommand
 
             var o = context.Out;
             await o.WriteLineAsync($"BackupMonitor demo in {folder}");
-            await o.WriteLineAsync($"Sample sites written to {storage.Staging}: {DemoSite.Jobs.Count} jobs, 4 agents, one broken report.");
+            await o.WriteLineAsync($"Sample sites written to {storage.Staging}: {DemoSite.Jobs.Count} jobs, {DemoSite.Jobs.Select(j => (j.Company, j.City, j.Neighborhood)).Distinct().Count() + 1} agents, one broken report.");
             await o.WriteLineAsync();
             var summary = await ScanCommand.RunScanAsync(services, ct);
             ScanCommand.WriteSummary(o, summary);

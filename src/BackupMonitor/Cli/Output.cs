@@ -48,13 +48,15 @@ public sealed record EntryView(
     string? AgentTransferProcessStatus, DateTime? AgentTransferProcessStartTime, DateTime? AgentTransferProcessTimestamp,
     string? AgentTransferErrorMessage, string? AgentStagedFileName, string? AgentLogsSummary,
     string? ServerCalculatedStagedHash, long? ServerCalculatedStagedSize, bool? HashComparisonResult, string? ErrorMessage,
-    string? ValidatedPath, string? QuarantinePath, DateTime? ExpectedCycleUtc, DateTime CreatedAtUtc)
+    string? ValidatedPath, string? QuarantinePath, DateTime? ExpectedCycleUtc,
+    string? ContentFormat, string? ContentCheck, string? ContentCheckDetail, DateTime CreatedAtUtc)
 {
     public static EntryView Of(BackupEntry e) => new(e.Id, e.ExpectedJobId, e.Status.ToWire(), e.AgentReportTimestampUtc,
         e.AgentReportedHashSha256?.ToLowerInvariant(), e.AgentReportedSizeBytes, e.AgentCompressSizePreCompress, e.AgentCompressSizePostCompress,
         e.AgentTransferProcessStatus, e.AgentTransferProcessStartTime, e.AgentTransferProcessTimestamp, e.AgentTransferErrorMessage,
         e.AgentStagedFileName, e.AgentLogsSummary, e.ServerCalculatedStagedHash?.ToLowerInvariant(), e.ServerCalculatedStagedSize,
-        e.HashComparisonResult, e.ErrorMessage, e.ValidatedPath, e.QuarantinePath, e.ExpectedCycleUtc, e.CreatedAtUtc);
+        e.HashComparisonResult, e.ErrorMessage, e.ValidatedPath, e.QuarantinePath, e.ExpectedCycleUtc,
+        e.ContentFormat, e.ContentCheck?.ToWire(), e.ContentCheckDetail, e.CreatedAtUtc);
 }
 
 /// <summary>One delivery of the outbox (SPEC §8 `notifications list`).</summary>
@@ -69,7 +71,7 @@ public sealed record DeliveryView(
             d.Attempts, d.LastError, d.CreatedAtUtc, d.NextAttemptAtUtc, d.LastAttemptAtUtc, d.SentAtUtc, d.DigestId);
     }
 
-    /// <summary>`alert`, `recovery`; `pending`, `sent`, `failed`, `skipped`, `suppressed`: the names stored in the database too.</summary>
+    /// <summary>`alert`, `recovery`, `warning`; `pending`, `sent`, `failed`, `skipped`, `suppressed`: the names stored in the database too.</summary>
     public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
 }
 

@@ -8,6 +8,7 @@ public sealed record Settings(
     DatabaseOptions Database,
     ScanOptions Scan,
     EmailOptions Email,
+    ContentOptions Content,
     IReadOnlyList<string> ApiKeys,
     IReadOnlyList<string> ApiReadKeys,
     DeliveryOptions Delivery)
@@ -22,6 +23,7 @@ public sealed record Settings(
             DatabaseOptions.Read(reader, storage),
             ScanOptions.Read(reader),
             EmailOptions.Read(reader),
+            ContentOptions.Read(reader),
             reader.List("API_KEYS"),
             reader.List("API_READ_KEYS"),
             DeliveryOptions.Read(reader));

@@ -75,6 +75,9 @@ public sealed partial class DashboardText
         Time = "Time (UTC)",
         StagedFile = "Staged file",
         Error = "Error",
+        ContentCheck = "Content check",
+        ContentCheckLabel = c => c switch { Domain.ContentCheck.Passed => "passed", Domain.ContentCheck.Failed => "FAILED", _ => "not checked" },
+        SizeDropWarning = "Size drop:",
         WhereItWent = "Where the file went",
         AllFields = "All fields",
         Validated = "validated",
@@ -111,6 +114,7 @@ public sealed partial class DashboardText
             JobStatus.Missing => "Missing",
             JobStatus.HashMismatch => "Hash mismatch",
             JobStatus.TransferIntegrityFailed => "Transfer integrity failed",
+            JobStatus.Corrupt => "Corrupt",
             _ => "Unknown",
         },
         EntryStatusLabel = s => s switch
@@ -119,6 +123,7 @@ public sealed partial class DashboardText
             BackupEntryStatus.Failed => "Failed",
             BackupEntryStatus.Missing => "Missing",
             BackupEntryStatus.HashMismatch => "Hash mismatch",
+            BackupEntryStatus.Corrupt => "Corrupt",
             _ => "Transfer integrity failed",
         },
         NoticeStateLabel = s => s switch
@@ -129,6 +134,6 @@ public sealed partial class DashboardText
             DeliveryState.Suppressed => "Suppressed",
             _ => "Skipped",
         },
-        NoticeKindLabel = k => k == NoticeKind.Alert ? "Alert" : "Recovery",
+        NoticeKindLabel = k => k switch { NoticeKind.Alert => "Alert", NoticeKind.Warning => "Warning", _ => "Recovery" },
     };
 }

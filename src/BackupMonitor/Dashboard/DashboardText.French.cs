@@ -75,6 +75,9 @@ public sealed partial class DashboardText
         Time = "Heure (UTC)",
         StagedFile = "Fichier déposé",
         Error = "Erreur",
+        ContentCheck = "Contrôle du contenu",
+        ContentCheckLabel = c => c switch { Domain.ContentCheck.Passed => "conforme", Domain.ContentCheck.Failed => "ÉCHEC", _ => "non contrôlé" },
+        SizeDropWarning = "Taille anormale :",
         WhereItWent = "Destination du fichier",
         AllFields = "Tous les champs",
         Validated = "validé",
@@ -111,6 +114,7 @@ public sealed partial class DashboardText
             JobStatus.Missing => "Manquante",
             JobStatus.HashMismatch => "Empreinte non conforme",
             JobStatus.TransferIntegrityFailed => "Intégrité du transfert en échec",
+            JobStatus.Corrupt => "Contenu corrompu",
             _ => "Inconnu",
         },
         EntryStatusLabel = s => s switch
@@ -119,6 +123,7 @@ public sealed partial class DashboardText
             BackupEntryStatus.Failed => "Échec",
             BackupEntryStatus.Missing => "Manquante",
             BackupEntryStatus.HashMismatch => "Empreinte non conforme",
+            BackupEntryStatus.Corrupt => "Contenu corrompu",
             _ => "Intégrité du transfert en échec",
         },
         NoticeStateLabel = s => s switch
@@ -129,6 +134,6 @@ public sealed partial class DashboardText
             DeliveryState.Suppressed => "Mise en sourdine",
             _ => "Ignorée",
         },
-        NoticeKindLabel = k => k == NoticeKind.Alert ? "Alerte" : "Rétablissement",
+        NoticeKindLabel = k => k switch { NoticeKind.Alert => "Alerte", NoticeKind.Warning => "Avertissement", _ => "Rétablissement" },
     };
 }

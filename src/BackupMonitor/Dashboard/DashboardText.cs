@@ -87,6 +87,9 @@ public sealed partial class DashboardText
     public required string Time { get; init; }
     public required string StagedFile { get; init; }
     public required string Error { get; init; }
+    public required string ContentCheck { get; init; }
+    public required Func<ContentCheck, string> ContentCheckLabel { get; init; }
+    public required string SizeDropWarning { get; init; }
     public required string WhereItWent { get; init; }
     public required string AllFields { get; init; }
     public required string Validated { get; init; }

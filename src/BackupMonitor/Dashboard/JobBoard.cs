@@ -61,6 +61,15 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
         return new PageOf<BackupEntry>(items, number, pages, total);
     }
 
+    /// <summary>The job's newest entry when it is a success that raised a size-drop warning (SPEC §5.1), else null.</summary>
+    public async Task<BackupEntry?> SizeDropAsync(int jobId, CancellationToken cancellationToken)
+    {
+        var latest = await db.Entries.AsNoTracking().Where(e => e.ExpectedJobId == jobId)
+            .OrderByDescending(e => e.CreatedAtUtc).ThenByDescending(e => e.Id).FirstOrDefaultAsync(cancellationToken);
+        if (latest is not { Status: BackupEntryStatus.Success }) return null;
+        return await db.Notices.AnyAsync(n => n.BackupEntryId == latest.Id && n.Kind == NoticeKind.Warning, cancellationToken) ? latest : null;
+    }
+
     public async Task<PageOf<Notifications.OutboxRow>> DeliveriesAsync(DeliveryState? state, string? destination, int page, int size, CancellationToken cancellationToken)
     {
         var total = await outbox.CountAsync(state, destination, cancellationToken);

@@ -18,5 +18,5 @@ public static class StatusStyle
 
     /// <summary>Tiles in the order an operator reads them: good news first, then each kind of trouble.</summary>
     public static readonly IReadOnlyList<JobStatus> TileOrder =
-        [JobStatus.Ok, JobStatus.Failed, JobStatus.Missing, JobStatus.HashMismatch, JobStatus.TransferIntegrityFailed, JobStatus.Unknown];
+        [JobStatus.Ok, JobStatus.Failed, JobStatus.Missing, JobStatus.HashMismatch, JobStatus.TransferIntegrityFailed, JobStatus.Corrupt, JobStatus.Unknown];
 }

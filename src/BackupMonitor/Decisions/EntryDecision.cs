@@ -20,7 +20,7 @@ public enum FileAction { None, Promote, Quarantine }
 /// <summary>The status of an entry, its message, and what to do with the staged file.</summary>
 public sealed record Verdict(BackupEntryStatus Status, string? ErrorMessage, FileAction Action, bool? HashesDiffer = null);
 
-/// <summary>The decision table of SPEC §5, as a pure function. Messages are the design document's.</summary>
+/// <summary>The decision table of SPEC §5 (with §5.1's content check), as a pure function. Messages are the design document's.</summary>
 public static class EntryDecision
 {
     public const string AgentFailedDefault = "Erreur signalée par l'agent.";
@@ -55,6 +55,8 @@ public static class EntryDecision
                         $"Incohérence de hachage détectée pour '{databaseName}'. Agent: {agentHash.ToLowerInvariant()}, Serveur: {present.Digest.Sha256}",
                         FileAction.Quarantine, HashesDiffer: true);
                 }
+                if (present.Digest.Content is { Result: ContentCheck.Failed } content)
+                    return new Verdict(BackupEntryStatus.Corrupt, ContentCorrupt(line.StagedFileName, content.Detail), FileAction.Quarantine, HashesDiffer: false);
                 var sizeWarning = present.Digest.Size != line.SizeBytes
                     ? $"Taille du fichier stagé non concordante avec l'agent (le hachage fait foi). Agent: {line.SizeBytes}, Serveur: {present.Digest.Size}"
                     : null;
@@ -65,6 +67,9 @@ public static class EntryDecision
                 return new Verdict(BackupEntryStatus.Missing, StagedFileMissing, FileAction.None);
         }
     }
+
+    public static string ContentCorrupt(string? fileName, string? detail) =>
+        $"Le contenu du fichier '{fileName}' n'est pas une sauvegarde utilisable (hachage conforme) : {detail}";
 
     public static string PromotionFailed(string reason) => $"Échec de la promotion de la sauvegarde : {reason}";
 

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -8,7 +9,8 @@ namespace BackupMonitor.Demo;
 
 /// <summary>
 /// A sample staging tree with one job of each outcome: success, failed, hash mismatch, transfer integrity
-/// failed and missing, plus one malformed report. Times are relative to now so that the scan decides them.
+/// failed, missing and corrupt (a gzip'd SQL dump cut short, announced with its matching hash), plus one
+/// malformed report. Times are relative to now so that the scan decides them.
 /// </summary>
 public static class DemoSite
 {
@@ -21,6 +23,7 @@ public static class DemoSite
         new("ACME", "Lyon", "Part-Dieu", "stock", "hash_mismatch"),
         new("Globex", "Marseille", "Vieux Port", "crm", "transfer_integrity_failed"),
         new("Globex", "Marseille", "Vieux Port", "erp", "missing"),
+        new("Globex", "Lille", "Euralille", "ledger", "corrupt"),
     ];
 
     /// <summary>Registers the jobs (as if three hours ago) and writes the agents' files under <paramref name="staging"/>.</summary>
@@ -45,7 +48,8 @@ public static class DemoSite
             if (missingOne) continue;
 
             var fileName = $"{demo.Database}_{operation:yyyyMMdd}.sql.gz";
-            var content = Encoding.UTF8.GetBytes($"-- demo dump of {demo.Database} for {agent}\n" + new string('x', 4096));
+            var content = GzippedDump(demo.Database, agent);
+            if (demo.Outcome == "corrupt") content = content[..(content.Length * 2 / 3)]; // the upload stopped; the agent hashed what it had
             var claimedHash = Convert.ToHexStringLower(SHA256.HashData(content));
             var line = new JsonObject
             {
@@ -97,6 +101,19 @@ public static class DemoSite
         await WriteReportAsync(staging, "Initech_Nantes_Gare", "STATUS.json",
             $$"""{"agent_id": "Initech_Nantes_Gare", "report_timestamp_utc": "{{Iso(operation)}}", "databases": [{"db_name": "billing", "status": "success", "operation_timestamp_utc": "{{Iso(operation)}}", "staged_file_name": "../billing.sql.gz", "hash_sha256": "not-a-hash", "size_bytes": 10}]}""",
             now, cancellationToken);
+    }
+
+    /// <summary>A small plain pg_dump, gzip'd: its header comment and completion line make the content check pass.</summary>
+    private static byte[] GzippedDump(string database, string agent)
+    {
+        var sql = new StringBuilder("--\n-- PostgreSQL database dump\n--\n\n");
+        sql.Append($"-- demo dump of {database} for {agent}\n\nCREATE TABLE public.items (id integer NOT NULL, label text);\n\n");
+        sql.Append("COPY public.items (id, label) FROM stdin;\n");
+        for (var i = 1; i <= 400; i++) sql.Append($"{i}\titem {i} of {database} {Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i)))[..16]}\n");
+        sql.Append("\\.\n\n--\n-- PostgreSQL database dump complete\n--\n\n");
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal)) gzip.Write(Encoding.UTF8.GetBytes(sql.ToString()));
+        return compressed.ToArray();
     }
 
     private static async Task WriteReportAsync(string staging, string agent, string name, string json, DateTime now, CancellationToken cancellationToken)

@@ -25,6 +25,12 @@ public sealed class BackupEntry
     public string? ValidatedPath { get; set; }
     public string? QuarantinePath { get; set; }
     public DateTime? ExpectedCycleUtc { get; set; }
+    /// <summary>SPEC §5.1: the format recognised from the first bytes (`gzip+tar`…), null when none was or no file was read.</summary>
+    public string? ContentFormat { get; set; }
+    /// <summary>Null when no file was read.</summary>
+    public ContentCheck? ContentCheck { get; set; }
+    /// <summary>What broke and where, or why the file was not checked.</summary>
+    public string? ContentCheckDetail { get; set; }
     public DateTime CreatedAtUtc { get; set; }
 
     /// <summary>The moment this entry speaks for: the agent's operation time, or the missed cycle.</summary>

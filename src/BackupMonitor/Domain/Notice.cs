@@ -1,7 +1,7 @@
 namespace BackupMonitor.Domain;
 
-/// <summary>What happened: an alert (failure entry) or a recovery (first success after a failure). New kinds extend this list.</summary>
-public enum NoticeKind { Alert, Recovery }
+/// <summary>What happened: an alert (failure entry), a recovery (first success after a failure) or a warning (a size drop). New kinds extend this list.</summary>
+public enum NoticeKind { Alert, Recovery, Warning }
 
 /// <summary>
 /// An event of the outbox (healthchecks' Flip): kind, job, entry, and the job statuses it saw. Written in the same

@@ -14,6 +14,7 @@ public sealed class ScanRun
     public int Missing { get; set; }
     public int HashMismatch { get; set; }
     public int TransferIntegrityFailed { get; set; }
+    public int Corrupt { get; set; }
     public long BytesVerified { get; set; }
     public long DurationMs { get; set; }
     public string? Host { get; set; }

@@ -1,14 +1,23 @@
 namespace BackupMonitor.Domain;
 
 /// <summary>The current state of an expected job, as shown to operators.</summary>
-public enum JobStatus { Unknown, Ok, Failed, Missing, HashMismatch, TransferIntegrityFailed }
+public enum JobStatus { Unknown, Ok, Failed, Missing, HashMismatch, TransferIntegrityFailed, Corrupt }
 
 /// <summary>The outcome recorded for one report line or one missed cycle.</summary>
-public enum BackupEntryStatus { Success, Failed, Missing, HashMismatch, TransferIntegrityFailed }
+public enum BackupEntryStatus { Success, Failed, Missing, HashMismatch, TransferIntegrityFailed, Corrupt }
 
 /// <summary>Wire names of the statuses (lowercase snake case, SPEC §2), used in JSON, the CLI and the database.</summary>
 public static class StatusNames
 {
+    /// <summary>`passed`, `failed`, `skipped`.</summary>
+    public static string ToWire(this ContentCheck check) => check switch
+    {
+        ContentCheck.Passed => "passed",
+        ContentCheck.Failed => "failed",
+        ContentCheck.Skipped => "skipped",
+        _ => throw new ArgumentOutOfRangeException(nameof(check)),
+    };
+
     public static string ToWire(this JobStatus status) => status switch
     {
         JobStatus.Unknown => "unknown",
@@ -17,6 +26,7 @@ public static class StatusNames
         JobStatus.Missing => "missing",
         JobStatus.HashMismatch => "hash_mismatch",
         JobStatus.TransferIntegrityFailed => "transfer_integrity_failed",
+        JobStatus.Corrupt => "corrupt",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -27,6 +37,7 @@ public static class StatusNames
         BackupEntryStatus.Missing => "missing",
         BackupEntryStatus.HashMismatch => "hash_mismatch",
         BackupEntryStatus.TransferIntegrityFailed => "transfer_integrity_failed",
+        BackupEntryStatus.Corrupt => "corrupt",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -53,11 +64,12 @@ public static class StatusNames
         BackupEntryStatus.Missing => JobStatus.Missing,
         BackupEntryStatus.HashMismatch => JobStatus.HashMismatch,
         BackupEntryStatus.TransferIntegrityFailed => JobStatus.TransferIntegrityFailed,
+        BackupEntryStatus.Corrupt => JobStatus.Corrupt,
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
     public static bool IsFailure(this JobStatus status) =>
-        status is JobStatus.Failed or JobStatus.Missing or JobStatus.HashMismatch or JobStatus.TransferIntegrityFailed;
+        status is JobStatus.Failed or JobStatus.Missing or JobStatus.HashMismatch or JobStatus.TransferIntegrityFailed or JobStatus.Corrupt;
 
     /// <summary>`HASH MISMATCH`: the label used in alert subjects.</summary>
     public static string ToLabel(this BackupEntryStatus status) => status.ToWire().ToUpperInvariant().Replace('_', ' ');

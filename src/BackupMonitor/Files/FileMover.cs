@@ -30,6 +30,26 @@ public static class FileMover
     /// <summary>Test seam: pretend every rename crosses filesystems.</summary>
     internal static bool ForceCopy { get; set; }
 
+    /// <summary>Test seam: the sources of copies that read their file again (rather than sharing the hashing read).</summary>
+    internal static System.Collections.Concurrent.ConcurrentQueue<string> ReadingCopies { get; } = new();
+
+    /// <summary>
+    /// Puts a copy already written and flushed beside <paramref name="destination"/> (same folder) in its place,
+    /// never replacing a file: <see cref="DestinationExistsException"/> when the destination is taken.
+    /// </summary>
+    public static void PlaceCopy(string copy, string destination)
+    {
+        if (File.Exists(destination)) throw new DestinationExistsException(destination);
+        try
+        {
+            File.Move(copy, destination, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(destination))
+        {
+            throw new DestinationExistsException(destination);
+        }
+    }
+
     /// <summary>Atomic rename only; false when source and destination are on different filesystems.</summary>
     public static bool TryRename(string source, string destination)
     {
@@ -114,6 +134,7 @@ public static class FileMover
 
     private static async Task<string> CopyAndHashAsync(string source, string destination, CancellationToken cancellationToken)
     {
+        ReadingCopies.Enqueue(source);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(FileHasher.BufferSize);
         try

@@ -3,8 +3,8 @@ using BackupMonitor.Persistence;
 
 namespace BackupMonitor.Notifications;
 
-/// <summary>An entry just saved, with its job as refreshed in the same transaction.</summary>
-public sealed record RecordedEntry(ExpectedBackupJob Job, BackupEntry Entry, JobStatus PreviousJobStatus, bool ChangedJobStatus);
+/// <summary>An entry just saved, with its job as refreshed in the same transaction; <paramref name="SizeDropped"/>: a success far below the usual size (SPEC §5.1).</summary>
+public sealed record RecordedEntry(ExpectedBackupJob Job, BackupEntry Entry, JobStatus PreviousJobStatus, bool ChangedJobStatus, bool SizeDropped = false);
 
 /// <summary>
 /// The notification seam of the scanner: called inside the entry's transaction, after the entry and its job

@@ -41,6 +41,9 @@ public sealed class NoticeRenderer(EmailOptions options, NotificationTemplates t
         ["server_size"] = entry.ServerCalculatedStagedSize is { } serverSize ? Number(serverSize) : null,
         ["hash_comparison"] = entry.HashComparisonResult switch { true => "differs", false => "matches", null => null },
         ["logs_summary"] = entry.AgentLogsSummary,
+        ["content_check"] = entry.ContentCheck?.ToWire(),
+        ["content_format"] = entry.ContentFormat,
+        ["content_check_detail"] = entry.ContentCheckDetail,
     };
 
     /// <summary>The message of `notify test` and `destinations test`.</summary>

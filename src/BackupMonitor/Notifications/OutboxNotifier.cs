@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Notifications;
 
 /// <summary>
-/// Puts an alert (failure entry) or a recovery notice (first success after a failure) in the outbox, with one
+/// Puts an alert (failure entry), a recovery notice (first success after a failure) or a warning (a success far
+/// below the job's usual size, SPEC §5.1) in the outbox, with one
 /// delivery per destination its routes choose, in the entry's own transaction: an entry is never recorded without
 /// its notice nor a notice without its entry. Only plain values are written here; nothing is rendered.
 /// </summary>
@@ -21,6 +22,11 @@ public sealed class OutboxNotifier(
     public async Task OnEntryRecordedAsync(BackupMonitorDbContext db, RecordedEntry recorded, CancellationToken cancellationToken)
     {
         var (job, entry) = (recorded.Job, recorded.Entry);
+        if (recorded.SizeDropped)
+        {
+            logger.LogWarning("Avertissement de taille pour le job '{Database}' : {Warning}", job.DatabaseName, entry.ErrorMessage);
+            await AddNoticeAsync(db, NoticeKind.Warning, recorded, cancellationToken);
+        }
         NoticeKind kind;
         if (entry.Status != BackupEntryStatus.Success)
         {
@@ -37,7 +43,12 @@ public sealed class OutboxNotifier(
             logger.LogDebug("Aucune notification requise pour le statut SUCCÈS du job '{Database}'.", job.DatabaseName);
             return;
         }
+        await AddNoticeAsync(db, kind, recorded, cancellationToken);
+    }
 
+    private async Task AddNoticeAsync(BackupMonitorDbContext db, NoticeKind kind, RecordedEntry recorded, CancellationToken cancellationToken)
+    {
+        var (job, entry) = (recorded.Job, recorded.Entry);
         // Routes and destinations are read once per scan (scope), inside the first entry's transaction.
         destinations ??= await catalog.DestinationsAsync(cancellationToken);
         routes ??= await catalog.RoutesAsync(cancellationToken);

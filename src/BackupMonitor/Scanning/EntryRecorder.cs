@@ -1,3 +1,5 @@
+using BackupMonitor.Configuration;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
@@ -10,7 +12,7 @@ namespace BackupMonitor.Scanning;
 /// (<see cref="RecordAsync"/>) or a whole batch of agents' entries (<see cref="Stage"/> then <see cref="CommitStagedAsync"/>).
 /// A job's status follows its newest entry: a late line for an older cycle is history only.
 /// </summary>
-public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier notifier, TimeProvider time)
+public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier notifier, ContentOptions content, TimeProvider time)
 {
     /// <summary>What a scan changes in a job; the rest (name, schedule, active) belongs to the users.</summary>
     private static readonly string[] ScanOwnedJobColumns =
@@ -21,6 +23,9 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
 
     private readonly Dictionary<int, DateTime> latestEffective = [];
     private readonly List<Staged> staged = [];
+    /// <summary>Each loaded job's latest successful sizes, newest first (SPEC §5.1 size drop).</summary>
+    private readonly Dictionary<int, List<long>> recentSizes = [];
+    private readonly HashSet<BackupEntry> sizeDropped = new(ReferenceEqualityComparer.Instance);
 
     private sealed record Staged(ExpectedBackupJob Job, BackupEntry Entry, string? RemoveAfterCommit);
 
@@ -45,11 +50,43 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
                 reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc)),
                 reader.Read<BackupEntry, DateTime?>(db, 2, nameof(BackupEntry.ExpectedCycleUtc))) ?? DateTime.MinValue;
         }
+        await reader.DisposeAsync();
+        if (content.SizeDropPercent > 0) await LoadRecentSizesAsync(jobIds, cancellationToken);
+    }
+
+    /// <summary>The sizes of each job's last <see cref="SizeDrop.Window"/> successes, in one query for the batch.</summary>
+    private async Task LoadRecentSizesAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken)
+    {
+        string job = db.Column<BackupEntry>(nameof(BackupEntry.ExpectedJobId)), reported = db.Column<BackupEntry>(nameof(BackupEntry.AgentReportTimestampUtc)),
+            size = db.Column<BackupEntry>(nameof(BackupEntry.ServerCalculatedStagedSize)), status = db.Column<BackupEntry>(nameof(BackupEntry.Status));
+        await using var select = db.Command();
+        var success = select.Parameter<BackupEntry>(db, "@success", nameof(BackupEntry.Status), BackupEntryStatus.Success);
+        select.CommandText = $"SELECT j, s FROM (SELECT {job} AS j, {size} AS s, ROW_NUMBER() OVER (PARTITION BY {job} ORDER BY {reported} DESC) AS n " +
+            $"FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} AND {status} = {success} AND {size} IS NOT NULL) recent " +
+            $"WHERE n <= {SizeDrop.Window} ORDER BY j, n";
+        foreach (var id in jobIds) recentSizes[id] = [];
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) recentSizes[reader.GetInt32(0)].Add(reader.GetInt64(1));
+    }
+
+    /// <summary>SPEC §5.1: a success far below the job's usual size stays a success, with a warning (decided once, when staged).</summary>
+    private void CheckSize(ExpectedBackupJob job, BackupEntry entry)
+    {
+        if (content.SizeDropPercent <= 0 || entry.Status != BackupEntryStatus.Success || entry.ServerCalculatedStagedSize is not { } size) return;
+        if (!recentSizes.TryGetValue(job.Id, out var recent)) return;
+        if (SizeDrop.Check(size, recent, content.SizeDropPercent) is { } warning)
+        {
+            entry.ErrorMessage = entry.ErrorMessage is null ? warning : $"{entry.ErrorMessage} {warning}";
+            sizeDropped.Add(entry);
+        }
+        recent.Insert(0, size);
+        if (recent.Count > SizeDrop.Window) recent.RemoveAt(recent.Count - 1);
     }
 
     /// <summary>Records one entry now, in its own transaction.</summary>
     public async Task RecordAsync(ExpectedBackupJob job, BackupEntry entry, CancellationToken cancellationToken)
     {
+        CheckSize(job, entry);
         BeforeCommit?.Invoke(entry);
         FaultInjection.BeforeEntryCommit();
         await RecordOneAsync(job, entry, cancellationToken);
@@ -60,7 +97,11 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
     /// Queues an entry whose files have already moved, for <see cref="CommitStagedAsync"/>;
     /// <paramref name="removeAfterCommit"/> (a copied staged file) is deleted once the entry is committed.
     /// </summary>
-    public void Stage(ExpectedBackupJob job, BackupEntry entry, string? removeAfterCommit) => staged.Add(new Staged(job, entry, removeAfterCommit));
+    public void Stage(ExpectedBackupJob job, BackupEntry entry, string? removeAfterCommit)
+    {
+        CheckSize(job, entry);
+        staged.Add(new Staged(job, entry, removeAfterCommit));
+    }
 
     /// <summary>
     /// Commits every staged entry, the scan's columns of <paramref name="jobs"/> and the entries' notices,
@@ -202,7 +243,7 @@ public sealed class EntryRecorder(BackupMonitorDbContext db, IEntryNotifier noti
             job.LastFailedBackupUtc = Max(job.LastFailedBackupUtc, effective);
         job.LastCheckedAtUtc = now;
         if (isNewest) latestEffective[job.Id] = effective;
-        return new RecordedEntry(job, entry, previous, isNewest && previous != job.CurrentStatus);
+        return new RecordedEntry(job, entry, previous, isNewest && previous != job.CurrentStatus, sizeDropped.Contains(entry));
     }
 
     /// <summary>After a rollback: forget what was added, put the jobs back as the database has them.</summary>

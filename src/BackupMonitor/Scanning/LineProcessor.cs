@@ -1,3 +1,4 @@
+using BackupMonitor.Configuration;
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Files;
@@ -17,6 +18,7 @@ public sealed class LineProcessor(
     BackupMonitorDbContext db,
     StorageLayout layout,
     EntryRecorder recorder,
+    ContentOptions content,
     ILogger<LineProcessor> logger)
 {
     /// <summary>Test seam: runs with the staged path just before it is hashed (a file may vanish right there).</summary>
@@ -34,7 +36,7 @@ public sealed class LineProcessor(
         }
 
         var staged = line.StagedFileName is null ? null : layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
-        var state = await InspectAsync(staged, line, cancellationToken);
+        var (state, _) = await InspectAsync(staged, line, copyTo: null, cancellationToken);
         if (state is StagedFile.Present present && line.Status == AgentLineStatus.Success) summary.BytesVerified += present.Digest.Size;
 
         var entry = NewEntry(line);
@@ -76,7 +78,24 @@ public sealed class LineProcessor(
         var staged = line.StagedFileName is null ? null : layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
         var relative = line.StagedFileName is null ? null
             : StorageLayout.BackupRelativePath(job.AgentIdResponsible, job.DatabaseName, line.OperationTimestampUtc, line.StagedFileName);
-        var state = await InspectAsync(staged, line, cancellationToken);
+        // Across filesystems, hash, check and copy share one read: the copy waits beside its destination for the verdict.
+        var copy = line.Status == AgentLineStatus.Success && staged is not null && relative is not null && Filesystems.Differ(staged, layout.Areas.Validated)
+            ? StorageLayout.Absolute(layout.Areas.Validated, relative) + $".{Guid.NewGuid():N}.tmp"
+            : null;
+        var (state, copied) = await InspectAsync(staged, line, copy, cancellationToken);
+        try
+        {
+            return await VerifyInspectedAsync(job, line, staged, relative, state, copied ? copy : null, cancellationToken);
+        }
+        finally
+        {
+            if (copied) FileMover.TryDelete(copy!); // placed, or not wanted: never left behind
+        }
+    }
+
+    private async Task<VerifiedLine?> VerifyInspectedAsync(
+        ExpectedBackupJob job, ReportLine line, string? staged, string? relative, StagedFile state, string? copy, CancellationToken cancellationToken)
+    {
         // An absent file may have been moved by an interrupted scan: recognizing it needs the database.
         if (state is StagedFile.Absent && relative is not null
             && (File.Exists(StorageLayout.Absolute(layout.Areas.Validated, relative)) || File.Exists(StorageLayout.Absolute(layout.Areas.Quarantine, relative))))
@@ -91,7 +110,7 @@ public sealed class LineProcessor(
             try
             {
                 removeAfterCommit = verdict.Action == FileAction.Promote
-                    ? await PromoteAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken)
+                    ? copy is not null ? PlaceCopy(job, entry, staged, copy, relative) : await PromoteAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken)
                     : await QuarantineAsync(job, entry, staged, relative, earlierCopies: false, cancellationToken);
             }
             catch (DestinationExistsException)
@@ -101,6 +120,24 @@ public sealed class LineProcessor(
             }
         }
         return new VerifiedLine(entry, removeAfterCommit, bytes);
+    }
+
+    /// <summary>Promotes with the copy made during the hashing read; the staged file is removed after the commit.</summary>
+    private string? PlaceCopy(ExpectedBackupJob job, BackupEntry entry, string staged, string copy, string relative)
+    {
+        try
+        {
+            FileMover.PlaceCopy(copy, StorageLayout.Absolute(layout.Areas.Validated, relative));
+            entry.ValidatedPath = relative;
+            return staged;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DestinationExistsException)
+        {
+            logger.LogError("Échec de la promotion de la sauvegarde pour '{Db}' : {Error}", job.DatabaseName, e.Message);
+            entry.Status = BackupEntryStatus.Failed;
+            entry.ErrorMessage = EntryDecision.PromotionFailed(e.Message);
+            return null;
+        }
     }
 
     /// <summary>A line verified and filed by <see cref="VerifyAsync"/>, waiting to be recorded.</summary>
@@ -116,29 +153,35 @@ public sealed class LineProcessor(
         {
             entry.ServerCalculatedStagedHash = found.Digest.Sha256;
             entry.ServerCalculatedStagedSize = found.Digest.Size;
+            if (found.Digest.Content is { } checkedContent)
+                (entry.ContentFormat, entry.ContentCheck, entry.ContentCheckDetail) = (checkedContent.Format, checkedContent.Result, checkedContent.Detail);
         }
         return verdict;
     }
 
-    private async Task<StagedFile> InspectAsync(string? staged, ReportLine line, CancellationToken cancellationToken)
+    /// <summary>Looks at the staged file and, for a success, hashes and checks it (copying it to <paramref name="copyTo"/> when given).</summary>
+    private async Task<(StagedFile State, bool Copied)> InspectAsync(string? staged, ReportLine line, string? copyTo, CancellationToken cancellationToken)
     {
-        if (staged is null) return new StagedFile.NotNamed();
+        if (staged is null) return (new StagedFile.NotNamed(), false);
         var info = new FileInfo(staged);
-        if (FileLinks.TargetOf(info) is { } target) return new StagedFile.SymbolicLink(target);
-        if (!info.Exists) return new StagedFile.Absent();
-        if (line.Status != AgentLineStatus.Success) return new StagedFile.Present(new FileHasher.Digest("", info.Length));
+        if (FileLinks.TargetOf(info) is { } target) return (new StagedFile.SymbolicLink(target), false);
+        if (!info.Exists) return (new StagedFile.Absent(), false);
+        if (line.Status != AgentLineStatus.Success) return (new StagedFile.Present(new FileHasher.Digest("", info.Length)), false);
         try
         {
             BeforeHashing?.Invoke(staged);
-            return new StagedFile.Present(await FileHasher.HashAsync(staged, cancellationToken));
+            var (digest, copied) = copyTo is null
+                ? (await FileHasher.HashAsync(staged, content.CheckContent, cancellationToken), false)
+                : await FileHasher.HashAndCopyAsync(staged, copyTo, content.CheckContent, cancellationToken);
+            return (new StagedFile.Present(digest with { Content = digest.Content ?? ContentVerdict.Off }), copied);
         }
         catch (FileNotFoundException)
         {
-            return new StagedFile.Absent($"{EntryDecision.StagedFileMissing} Le fichier '{line.StagedFileName}' a disparu pendant le scan.");
+            return (new StagedFile.Absent($"{EntryDecision.StagedFileMissing} Le fichier '{line.StagedFileName}' a disparu pendant le scan."), false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new StagedFile.Unreadable(e.Message);
+            return (new StagedFile.Unreadable(e.Message), false);
         }
     }
 

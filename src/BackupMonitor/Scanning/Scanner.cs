@@ -90,10 +90,10 @@ public sealed class Scanner(
         summary.DurationMs = stopwatch.ElapsedMilliseconds;
         await RecordRunAsync(started, summary, cancellationToken);
         logger.LogInformation(
-            "Scan done in {DurationMs} ms: {Read} reports read ({Invalid} invalid, {Deferred} left for later), {Entries} entries ({Success} success, {Failed} failed, {Missing} missing, {Mismatch} hash mismatch, {Integrity} transfer integrity failed), {Bytes} bytes verified, {Skipped} agents left to another process",
+            "Scan done in {DurationMs} ms: {Read} reports read ({Invalid} invalid, {Deferred} left for later), {Entries} entries ({Success} success, {Failed} failed, {Missing} missing, {Mismatch} hash mismatch, {Integrity} transfer integrity failed, {Corrupt} corrupt), {Bytes} bytes verified, {Skipped} agents left to another process",
             summary.DurationMs, summary.ReportsRead, summary.ReportsInvalid, summary.ReportsDeferred, summary.EntriesCreated,
             summary.ByStatus[BackupEntryStatus.Success], summary.ByStatus[BackupEntryStatus.Failed], summary.ByStatus[BackupEntryStatus.Missing],
-            summary.ByStatus[BackupEntryStatus.HashMismatch], summary.ByStatus[BackupEntryStatus.TransferIntegrityFailed], summary.BytesVerified,
+            summary.ByStatus[BackupEntryStatus.HashMismatch], summary.ByStatus[BackupEntryStatus.TransferIntegrityFailed], summary.ByStatus[BackupEntryStatus.Corrupt], summary.BytesVerified,
             summary.AgentsSkipped);
         return summary;
     }
@@ -140,6 +140,7 @@ public sealed class Scanner(
             Missing = summary.ByStatus[BackupEntryStatus.Missing],
             HashMismatch = summary.ByStatus[BackupEntryStatus.HashMismatch],
             TransferIntegrityFailed = summary.ByStatus[BackupEntryStatus.TransferIntegrityFailed],
+            Corrupt = summary.ByStatus[BackupEntryStatus.Corrupt],
             BytesVerified = summary.BytesVerified,
             DurationMs = summary.DurationMs,
             Host = Environment.MachineName,

@@ -45,6 +45,10 @@ public sealed class ApiHealthAndMetricsTests
         Assert.Contains("backupmonitor_entries{status=\"success\"} 1", lines);
         Assert.Contains("backupmonitor_deliveries{destination=\"admins\",state=\"pending\"} 0", lines);
         Assert.Contains("backupmonitor_deliveries{destination=\"admins\",state=\"failed\"} 0", lines);
+        Assert.Contains("backupmonitor_jobs{status=\"corrupt\"} 0", lines);
+        Assert.Contains("backupmonitor_entries{status=\"corrupt\"} 0", lines);
+        Assert.Contains("backupmonitor_content_checks{result=\"skipped\"} 1", lines); // the staged text is no known format
+        Assert.Contains("backupmonitor_content_checks{result=\"failed\"} 0", lines);
         Assert.Contains("backupmonitor_scans_total 1", lines);
         Assert.Contains("# TYPE backupmonitor_scan_duration_seconds histogram", lines);
         Assert.Contains("backupmonitor_scan_duration_seconds_count 1", lines);

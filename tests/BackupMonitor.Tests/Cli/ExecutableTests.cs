@@ -30,9 +30,9 @@ public class ExecutableTests
             Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await error}");
             var lines = stdout.Split('\n');
             Assert.Contains(lines, l => l.StartsWith("ID  COMPANY") && l.Contains("STATUS"));
-            foreach (var (database, status) in new[] { ("sales", "ok"), ("hr", "failed"), ("stock", "hash_mismatch"), ("crm", "transfer_integrity_failed"), ("erp", "missing") })
+            foreach (var (database, status) in new[] { ("sales", "ok"), ("hr", "failed"), ("stock", "hash_mismatch"), ("crm", "transfer_integrity_failed"), ("erp", "missing"), ("ledger", "corrupt") })
                 Assert.Contains(lines, l => l.Contains($" {database} ") && l.Contains($" {status} "));
-            Assert.Contains("Entries created: 5", stdout);
+            Assert.Contains("Entries created: 6", stdout);
             Assert.True(File.Exists(Path.Combine(folder, "demo", "data", "backupmonitor.db")));
         }
         finally

@@ -13,7 +13,8 @@ public class ScanAndEntriesCommandsTests
         "agent_compress_size_pre_compress", "agent_compress_size_post_compress", "agent_transfer_process_status",
         "agent_transfer_process_start_time", "agent_transfer_process_timestamp", "agent_transfer_error_message",
         "agent_staged_file_name", "agent_logs_summary", "server_calculated_staged_hash", "server_calculated_staged_size",
-        "hash_comparison_result", "error_message", "validated_path", "quarantine_path", "expected_cycle_utc", "created_at_utc",
+        "hash_comparison_result", "error_message", "validated_path", "quarantine_path", "expected_cycle_utc",
+        "content_format", "content_check", "content_check_detail", "created_at_utc",
     ];
 
     /// <summary>One good backup (sales) and one corrupted one (hr), as an agent would leave them.</summary>
@@ -47,7 +48,7 @@ public class ScanAndEntriesCommandsTests
             new[] { "reports_read", "reports_invalid", "entries_created", "by_status", "notifications_sent", "notifications_failed", "bytes_verified", "duration_ms" }.Order(),
             root.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(
-            new[] { "success", "failed", "missing", "hash_mismatch", "transfer_integrity_failed" }.Order(),
+            new[] { "success", "failed", "missing", "hash_mismatch", "transfer_integrity_failed", "corrupt" }.Order(),
             root.GetProperty("by_status").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(1, root.GetProperty("reports_read").GetInt32());
         Assert.Equal(0, root.GetProperty("reports_invalid").GetInt32());

@@ -11,7 +11,7 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
     {
         var page = await server.SignedInPageAsync(Api.ApiTestHost.FullKey);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("table.jobs tbody tr")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("table.jobs tbody tr")).ToHaveCountAsync(6);
         // Failures first: the only ok job (sales) is last.
         await Assertions.Expect(page.Locator("table.jobs tbody tr").Last.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("sales");
         await Assertions.Expect(page.Locator("table.jobs tbody tr").First.Locator(".strip .cell")).ToHaveCountAsync(30);

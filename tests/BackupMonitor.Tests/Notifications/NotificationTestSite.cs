@@ -77,12 +77,12 @@ public sealed class NotificationTestSite : IDisposable
     /// Writes one report line (and, for a success or a hash mismatch, the staged file) as the agent would.
     /// status: success | failed | transfer_integrity_failed | hash_mismatch (a success whose file was corrupted) | missing (a success whose file never arrived).
     /// </summary>
-    public async Task WriteReportAsync(string database, string status, DateTime? operationUtc = null)
+    public async Task WriteReportAsync(string database, string status, DateTime? operationUtc = null, byte[]? content = null)
     {
         var operation = operationUtc ?? Now.AddMinutes(-50);
         var stamp = operation.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         var fileName = $"{database}_{operation:yyyyMMddHHmmss}.sql.gz";
-        var content = Encoding.UTF8.GetBytes($"-- dump of {database} at {stamp}\n" + new string('x', 1000));
+        content ??= Encoding.UTF8.GetBytes($"-- dump of {database} at {stamp}\n" + new string('x', 1000));
         var line = new JsonObject
         {
             ["db_name"] = database,

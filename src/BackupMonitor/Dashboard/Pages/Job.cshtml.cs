@@ -11,6 +11,8 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, TimeProvider 
 
     public JobRow Row { get; private set; } = null!;
     public PageOf<BackupEntry> Entries { get; private set; } = null!;
+    /// <summary>The newest entry, when it is a success far below the job's usual size.</summary>
+    public BackupEntry? SizeDrop { get; private set; }
     [TempData] public string? Flash { get; set; }
     /// <summary>The job's next cycle (null while deactivated).</summary>
     public DateTime? NextExpectedUtc { get; private set; }
@@ -21,6 +23,7 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, TimeProvider 
         Row = row;
         NextExpectedUtc = row.Job.IsActive ? Schedule.TryOf(row.Job)?.AtOrAfter(time.GetUtcNow().UtcDateTime) : null;
         Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
+        SizeDrop = await board.SizeDropAsync(id, cancellationToken);
         return Page();
     }
 

@@ -35,6 +35,7 @@ internal sealed class BackupEntryConfiguration : IEntityTypeConfiguration<Backup
         entry.HasIndex(e => e.Status);
         entry.Property(e => e.AgentReportedHashSha256).HasMaxLength(64);
         entry.Property(e => e.ServerCalculatedStagedHash).HasMaxLength(64);
+        entry.Property(e => e.ContentFormat).HasMaxLength(64);
     }
 }
 

@@ -21,7 +21,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.BackupEntry",
                 typeof(BackupEntry),
                 baseEntityType,
-                propertyCount: 22,
+                propertyCount: 25,
                 foreignKeyCount: 1,
                 unnamedIndexCount: 3,
                 keyCount: 1);
@@ -139,6 +139,36 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 valueConverter: new UtcDateTimeConverter());
             agentTransferProcessTimestamp.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             agentTransferProcessTimestamp.AddAnnotation("Relational:ColumnName", "agent_transfer_process_timestamp");
+
+            var contentCheck = runtimeEntityType.AddProperty(
+                "ContentCheck",
+                typeof(ContentCheck?),
+                propertyInfo: typeof(BackupEntry).GetProperty("ContentCheck", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(BackupEntry).GetField("<ContentCheck>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 16,
+                valueConverter: new WireNameConverter<ContentCheck>());
+            contentCheck.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            contentCheck.AddAnnotation("Relational:ColumnName", "content_check");
+
+            var contentCheckDetail = runtimeEntityType.AddProperty(
+                "ContentCheckDetail",
+                typeof(string),
+                propertyInfo: typeof(BackupEntry).GetProperty("ContentCheckDetail", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(BackupEntry).GetField("<ContentCheckDetail>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            contentCheckDetail.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            contentCheckDetail.AddAnnotation("Relational:ColumnName", "content_check_detail");
+
+            var contentFormat = runtimeEntityType.AddProperty(
+                "ContentFormat",
+                typeof(string),
+                propertyInfo: typeof(BackupEntry).GetProperty("ContentFormat", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(BackupEntry).GetField("<ContentFormat>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 64);
+            contentFormat.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            contentFormat.AddAnnotation("Relational:ColumnName", "content_format");
 
             var createdAtUtc = runtimeEntityType.AddProperty(
                 "CreatedAtUtc",

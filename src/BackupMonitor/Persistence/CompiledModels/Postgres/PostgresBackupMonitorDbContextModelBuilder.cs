@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("104b7f91-e2b0-4be2-939a-436c61b7e3d7"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("7d55c5d3-ab8e-4ae5-a15b-2d68ab7b2917"), entityTypeCount: 9)
         {
         }
 

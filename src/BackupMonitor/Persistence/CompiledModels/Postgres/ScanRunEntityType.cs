@@ -20,7 +20,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.ScanRun",
                 typeof(ScanRun),
                 baseEntityType,
-                propertyCount: 14,
+                propertyCount: 15,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -43,6 +43,15 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 sentinel: 0L);
             bytesVerified.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             bytesVerified.AddAnnotation("Relational:ColumnName", "bytes_verified");
+
+            var corrupt = runtimeEntityType.AddProperty(
+                "Corrupt",
+                typeof(int),
+                propertyInfo: typeof(ScanRun).GetProperty("Corrupt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ScanRun).GetField("<Corrupt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            corrupt.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            corrupt.AddAnnotation("Relational:ColumnName", "corrupt");
 
             var durationMs = runtimeEntityType.AddProperty(
                 "DurationMs",

@@ -19,7 +19,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 "BackupMonitor.Domain.ScanRun",
                 typeof(ScanRun),
                 baseEntityType,
-                propertyCount: 14,
+                propertyCount: 15,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -40,6 +40,14 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(ScanRun).GetField("<BytesVerified>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 sentinel: 0L);
             bytesVerified.AddAnnotation("Relational:ColumnName", "bytes_verified");
+
+            var corrupt = runtimeEntityType.AddProperty(
+                "Corrupt",
+                typeof(int),
+                propertyInfo: typeof(ScanRun).GetProperty("Corrupt", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ScanRun).GetField("<Corrupt>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                sentinel: 0);
+            corrupt.AddAnnotation("Relational:ColumnName", "corrupt");
 
             var durationMs = runtimeEntityType.AddProperty(
                 "DurationMs",

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("edd8757d-a9c0-4163-a349-6b80b7b81b29"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("a14bde16-139c-4f7c-91f8-74a1be77a133"), entityTypeCount: 9)
         {
         }
 

@@ -145,6 +145,20 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("agent_transfer_process_timestamp");
 
+                    b.Property<string>("ContentCheck")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("content_check");
+
+                    b.Property<string>("ContentCheckDetail")
+                        .HasColumnType("text")
+                        .HasColumnName("content_check_detail");
+
+                    b.Property<string>("ContentFormat")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_format");
+
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at_utc");
@@ -546,6 +560,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.Property<long>("BytesVerified")
                         .HasColumnType("bigint")
                         .HasColumnName("bytes_verified");
+
+                    b.Property<int>("Corrupt")
+                        .HasColumnType("integer")
+                        .HasColumnName("corrupt");
 
                     b.Property<long>("DurationMs")
                         .HasColumnType("bigint")

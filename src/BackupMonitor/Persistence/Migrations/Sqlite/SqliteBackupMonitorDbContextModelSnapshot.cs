@@ -136,6 +136,20 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("agent_transfer_process_timestamp");
 
+                    b.Property<string>("ContentCheck")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_check");
+
+                    b.Property<string>("ContentCheckDetail")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_check_detail");
+
+                    b.Property<string>("ContentFormat")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_format");
+
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at_utc");
@@ -527,6 +541,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.Property<long>("BytesVerified")
                         .HasColumnType("INTEGER")
                         .HasColumnName("bytes_verified");
+
+                    b.Property<int>("Corrupt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("corrupt");
 
                     b.Property<long>("DurationMs")
                         .HasColumnType("INTEGER")
