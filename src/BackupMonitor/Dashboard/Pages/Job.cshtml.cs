@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace BackupMonitor.Dashboard.Pages;
 
-/// <summary>One job: its settings, a large history strip, its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
-public sealed class JobModel(JobBoard board, JobRegistry registry, DashboardText text) : DashboardPageModel(text)
+/// <summary>One job: its settings, a large history strip, 90 days of pictures (size, verification delay, calendar), its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
+public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry registry, DashboardText text) : DashboardPageModel(text)
 {
     public const int PageSize = 20;
 
     public JobRow Row { get; private set; } = null!;
     public PageOf<BackupEntry> Entries { get; private set; } = null!;
+    public JobPictures Pictures { get; private set; } = null!;
     [TempData] public string? Flash { get; set; }
 
     public async Task<IActionResult> OnGetAsync(int id, [FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken)
@@ -18,6 +19,7 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, DashboardText
         if (await board.JobAsync(id, cancellationToken) is not { } row) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
         Row = row;
         Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
+        Pictures = await history.PicturesAsync(row.Job, cancellationToken);
         return Page();
     }
 

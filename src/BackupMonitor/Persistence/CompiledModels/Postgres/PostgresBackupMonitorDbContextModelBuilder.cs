@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("dc219d71-0899-4247-9ca2-885dace2375b"), entityTypeCount: 6)
+            : base(skipDetectChanges: false, modelId: new Guid("e6246edf-e052-4986-94c2-733a42182360"), entityTypeCount: 6)
         {
         }
 

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c6b708d2-bafb-43ea-a79f-0b2cb62e9836"), entityTypeCount: 6)
+            : base(skipDetectChanges: false, modelId: new Guid("8a361f87-4805-49bb-87fc-7332a168a879"), entityTypeCount: 6)
         {
         }
 

@@ -1,0 +1,43 @@
+using BackupMonitor.Domain;
+using BackupMonitor.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupMonitor.Dashboard;
+
+/// <summary>One entry of the job page's pictures: when, what, how big, how long until the server verified it.</summary>
+public sealed record HistoryPoint(int EntryId, DateTime TimeUtc, BackupEntryStatus Status, long? SizeBytes, double? VerifiedAfterMinutes, string? Error)
+{
+    /// <summary>Content checks word a shrinking backup as a size drop; such entries get a mark on the size chart.</summary>
+    public bool SizeDropped => Error is { } e && e.Contains("size", StringComparison.OrdinalIgnoreCase)
+        && (e.Contains("drop", StringComparison.OrdinalIgnoreCase) || e.Contains("smaller", StringComparison.OrdinalIgnoreCase)
+            || e.Contains("shr", StringComparison.OrdinalIgnoreCase) || e.Contains("baiss", StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>The job page's 90 days: every entry's figures (one indexed range of one job) and the cycles as calendar cells.</summary>
+public sealed record JobPictures(DateTime FirstDayUtc, int Days, IReadOnlyList<HistoryPoint> Points, IReadOnlyList<StripCell> Calendar);
+
+public sealed class JobHistory(BackupMonitorDbContext db, TimeProvider time)
+{
+    public const int Days = 90;
+
+    public async Task<JobPictures> PicturesAsync(ExpectedBackupJob job, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var since = HistoryStrip.Since(now, Days);
+        var rows = await db.Entries.AsNoTracking()
+            .Where(e => e.ExpectedJobId == job.Id && (e.AgentReportTimestampUtc ?? e.ExpectedCycleUtc ?? e.CreatedAtUtc) >= since)
+            .Select(e => new
+            {
+                e.Id, e.Status, e.AgentReportTimestampUtc, e.ExpectedCycleUtc, e.CreatedAtUtc,
+                Size = e.ServerCalculatedStagedSize ?? e.AgentReportedSizeBytes, e.ErrorMessage,
+            })
+            .ToListAsync(cancellationToken);
+        var points = rows
+            .Select(r => new HistoryPoint(r.Id, r.AgentReportTimestampUtc ?? r.ExpectedCycleUtc ?? r.CreatedAtUtc, r.Status, r.Size,
+                // Verified after: from the agent's operation to the scan that recorded it (none for a missed cycle).
+                r.AgentReportTimestampUtc is { } t && r.CreatedAtUtc >= t ? (r.CreatedAtUtc - t).TotalMinutes : null, r.ErrorMessage))
+            .OrderBy(p => p.TimeUtc).ThenBy(p => p.EntryId).ToList();
+        var cells = HistoryStrip.Build(job, points.Select(p => new StripEntry(job.Id, p.TimeUtc, p.EntryId, p.Status)), now, Days);
+        return new JobPictures(now.Date.AddDays(-(Days - 1)), Days, points, cells);
+    }
+}
