@@ -14,6 +14,8 @@ namespace BackupMonitor.Api;
 public static class JobsApi
 {
     public const int DefaultEntryLimit = 50;
+    /// <summary>Without `limit`, one page of the largest size: 1,000 jobs (about 0.5 MB) and a Link while more remain.</summary>
+    public const int DefaultJobLimit = NextPageLink.MaxLimit;
     public const int MaxEntryLimit = NextPageLink.MaxLimit;
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder api)
@@ -28,7 +30,7 @@ public static class JobsApi
         return jobs;
     }
 
-    /// <summary>Without `limit`, every matching job (as before paging existed); with it, one keyset page and a Link to the next.</summary>
+    /// <summary>One keyset page (`limit`, else <see cref="DefaultJobLimit"/>) and a Link to the next while more remain.</summary>
     private static async Task<Results<Ok<List<JobView>>, ValidationProblem>> ListAsync(
         string? status, string? company, string? city, string? limit, [FromQuery(Name = "after_id")] string? afterId,
         KeysetPages pages, HttpContext context, CancellationToken cancellationToken)
@@ -40,7 +42,7 @@ public static class JobsApi
                 return ApiProblems.BadField("status", $"must be one of {string.Join(", ", StatusNames.AllJobStatuses.Select(s => s.ToWire()))}, got '{status}'");
             wanted = parsed;
         }
-        if (NextPageLink.TryParse(limit, afterId, null, out var size, out var after) is { } bad) return BadPaging(bad, limit, afterId);
+        if (NextPageLink.TryParse(limit, afterId, DefaultJobLimit, out var size, out var after) is { } bad) return BadPaging(bad, limit, afterId);
         try
         {
             var page = await pages.JobsAsync(wanted, company, city, size, after, cancellationToken);

@@ -24,6 +24,7 @@ public sealed class JobHistory(BackupMonitorDbContext db, TimeProvider time)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var since = HistoryStrip.Since(now, Days);
+        var first = now.Date.AddDays(-(Days - 1));
         var rows = await db.Entries.AsNoTracking()
             .Where(e => e.ExpectedJobId == job.Id && (e.AgentReportTimestampUtc ?? e.ExpectedCycleUtc ?? e.CreatedAtUtc) >= since)
             .Select(e => new
@@ -36,8 +37,9 @@ public sealed class JobHistory(BackupMonitorDbContext db, TimeProvider time)
             .Select(r => new HistoryPoint(r.Id, r.AgentReportTimestampUtc ?? r.ExpectedCycleUtc ?? r.CreatedAtUtc, r.Status, r.Size,
                 // Verified after: from the agent's operation to the scan that recorded it (none for a missed cycle).
                 r.AgentReportTimestampUtc is { } t && r.CreatedAtUtc >= t ? (r.CreatedAtUtc - t).TotalMinutes : null, r.ErrorMessage))
+            .Where(p => p.TimeUtc >= first)
             .OrderBy(p => p.TimeUtc).ThenBy(p => p.EntryId).ToList();
         var cells = HistoryStrip.Build(job, points.Select(p => new StripEntry(job.Id, p.TimeUtc, p.EntryId, p.Status)), now, Days);
-        return new JobPictures(now.Date.AddDays(-(Days - 1)), Days, points, cells);
+        return new JobPictures(first, Days, points, cells);
     }
 }
