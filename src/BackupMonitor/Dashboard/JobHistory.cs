@@ -35,8 +35,9 @@ public sealed class JobHistory(BackupMonitorDbContext db, TimeProvider time)
             .ToListAsync(cancellationToken);
         var points = rows
             .Select(r => new HistoryPoint(r.Id, r.AgentReportTimestampUtc ?? r.ExpectedCycleUtc ?? r.CreatedAtUtc, r.Status, r.Size,
-                // Verified after: from the agent's operation to the scan that recorded it (none for a missed cycle).
-                r.AgentReportTimestampUtc is { } t && r.CreatedAtUtc >= t ? (r.CreatedAtUtc - t).TotalMinutes : null, r.ErrorMessage))
+                // Verified after: from the agent's operation to the scan that verified it (successes only: nothing else was verified).
+                r.Status == BackupEntryStatus.Success && r.AgentReportTimestampUtc is { } t && r.CreatedAtUtc >= t ? (r.CreatedAtUtc - t).TotalMinutes : null,
+                r.ErrorMessage))
             .Where(p => p.TimeUtc >= first)
             .OrderBy(p => p.TimeUtc).ThenBy(p => p.EntryId).ToList();
         var cells = HistoryStrip.Build(job, points.Select(p => new StripEntry(job.Id, p.TimeUtc, p.EntryId, p.Status)), now, Days);
