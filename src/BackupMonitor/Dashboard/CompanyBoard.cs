@@ -29,21 +29,21 @@ public sealed record CompanyRow(string Company, int Jobs, int Failing, DateTime?
 }
 
 /// <summary>Per-company figures for the overview, from two aggregate queries over the whole estate.</summary>
-public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time)
+public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, SuccessCountCache cache)
 {
     /// <summary>
-    /// The jobs (one small row each) and the count of successful entries per job in the window, grouped in SQL by
-    /// job: an index range of the window, never the entries themselves.
+    /// The jobs (fresh: failing and last verified match the tiles) and the count of successful entries per job in
+    /// the window, grouped in SQL by job over an index range (never the entries themselves) and kept for a minute.
     /// </summary>
     public async Task<IReadOnlyList<CompanyRow>> TableAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var since = Compliance.Since(now);
         var jobs = await ActiveJobs().ToListAsync(cancellationToken);
-        var successes = await db.Entries.AsNoTracking()
+        var successes = await cache.GetAsync(now, async () => await db.Entries.AsNoTracking()
             .Where(e => e.Status == BackupEntryStatus.Success && e.AgentReportTimestampUtc >= since)
             .GroupBy(e => e.ExpectedJobId).Select(g => new { JobId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.JobId, g => g.Count, cancellationToken);
+            .ToDictionaryAsync(g => g.JobId, g => g.Count, cancellationToken));
         return jobs.GroupBy(j => j.CompanyName, StringComparer.Ordinal).Select(g =>
         {
             var cycles = g.Select(j => Compliance.FromCount(j, successes.GetValueOrDefault(j.Id), now)).ToList();
@@ -67,4 +67,31 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time)
     }
 
     private IQueryable<ExpectedBackupJob> ActiveJobs() => db.Jobs.AsNoTracking().Where(j => j.IsActive);
+}
+
+/// <summary>
+/// The successes per job over the last 30 days, shared by every request for <see cref="Lifetime"/>: the overview
+/// refreshes every minute, and a month's compliance does not move in a minute, while counting it reads an index
+/// range of every job's month (about 130 ms at 5,000 jobs on SQLite here).
+/// </summary>
+public sealed class SuccessCountCache
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private (DateTime At, IReadOnlyDictionary<int, int> Counts)? kept;
+
+    public async Task<IReadOnlyDictionary<int, int>> GetAsync(DateTime nowUtc, Func<Task<Dictionary<int, int>>> count)
+    {
+        if (kept is { } k && nowUtc >= k.At && nowUtc - k.At < Lifetime) return k.Counts;
+        await gate.WaitAsync();
+        try
+        {
+            if (kept is { } again && nowUtc >= again.At && nowUtc - again.At < Lifetime) return again.Counts;
+            var counts = await count();
+            kept = (nowUtc, counts);
+            return counts;
+        }
+        finally { gate.Release(); }
+    }
 }

@@ -46,6 +46,7 @@ public static class DashboardSetup
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddScoped<JobBoard>();
         services.AddScoped<CompanyBoard>();
+        services.AddSingleton<SuccessCountCache>();
         services.AddScoped<JobHistory>();
         services.AddScoped(_ => DashboardText.Current);
         return services;

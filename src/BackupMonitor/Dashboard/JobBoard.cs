@@ -81,7 +81,9 @@ public sealed class JobBoard(BackupMonitorDbContext db, TimeProvider time, Compa
         if (state is not null) query = query.Where(n => n.State == state);
         var total = await query.CountAsync(cancellationToken);
         var (number, pages) = Clamp(page, size, total);
-        var items = await query.OrderByDescending(n => n.CreatedAtUtc).ThenByDescending(n => n.Id)
+        // Newest recorded first by id, which grows with every insert: the key's own index serves the page, where
+        // sorting by time read every notice with its bodies (0.5 s at 30,000 notices).
+        var items = await query.OrderByDescending(n => n.Id)
             .Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
         return new PageOf<Notice>(items, number, pages, total);
     }
