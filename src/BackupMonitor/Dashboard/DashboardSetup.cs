@@ -46,7 +46,7 @@ public static class DashboardSetup
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddScoped<JobBoard>();
         services.AddScoped<CompanyBoard>();
-        services.AddSingleton<SuccessCountCache>();
+        services.AddSingleton<CompanyComplianceCache>();
         services.AddScoped<JobHistory>();
         services.AddScoped(_ => DashboardText.Current);
         return services;
