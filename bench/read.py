@@ -5,6 +5,7 @@
   BENCH_JOBS=1000 BENCH_DAYS=90 /usr/bin/python3 bench/read.py   # smaller
   BENCH_RUNS=9 ...                                        # timed requests per URL (default 7; the median is reported)
   BENCH_REUSE=/tmp/bm-read-xxxx ...                       # time again on a history built by an earlier run
+  BENCH_POSTGRES="Host=127.0.0.1;Port=54329;Username=postgres" ...   # on PostgreSQL (a fresh database bm_read_<pid>)
 
 The history is built THROUGH THE SCAN: history.py writes every night's report lines and backup files into the
 staging tree, `backupmonitor jobs import` registers the jobs (their registration is then dated back before the
@@ -22,11 +23,24 @@ KEY = "bench-read-key-0123456789abcdef0123456789"
 JOBS = int(os.environ.get("BENCH_JOBS", "5000"))
 DAYS = int(os.environ.get("BENCH_DAYS", "180"))
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+POSTGRES = os.environ.get("BENCH_POSTGRES")
+
+def postgres_parts():
+    parts = dict(p.split("=", 1) for p in POSTGRES.split(";") if p)
+    return parts.get("Host", "127.0.0.1"), parts.get("Port", "5432"), parts.get("Username", "postgres")
+
+def psql(database, sql):
+    host, port, user = postgres_parts()
+    bench.sh("psql", "-h", host, "-p", port, "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-c", sql)
 
 def env_for(root, port=None):
     env = dict(os.environ, BACKUP_ROOT=root, SCAN_MIN_FILE_AGE_SECONDS="0", DATABASE_PROVIDER="sqlite",
                API_KEYS=KEY, SCAN_INTERVAL_SECONDS="86400")
     env.pop("DATABASE_CONNECTION_STRING", None)
+    database = os.path.join(root, "postgres-database")
+    if POSTGRES and os.path.exists(database):
+        with open(database) as f:
+            env.update(DATABASE_PROVIDER="postgres", DATABASE_CONNECTION_STRING=f"{POSTGRES};Database={f.read().strip()}")
     return env
 
 def free_port():
@@ -43,11 +57,19 @@ def build_history(dll, root):
                    "--end", today.isoformat())
     made = json.loads(out.stdout)
     print(f"generated {made} in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    if POSTGRES:
+        name = f"bm_read_{os.getpid()}"
+        psql("postgres", f"CREATE DATABASE {name}")
+        with open(os.path.join(root, "postgres-database"), "w") as f:
+            f.write(name)
     env = env_for(root)
     bench.sh("dotnet", dll, "jobs", "import", os.path.join(root, "jobs.csv"), env=env)
-    with sqlite3.connect(os.path.join(root, "backupmonitor.db")) as db:
-        since = (today - datetime.timedelta(days=DAYS + 1)).isoformat() + " 00:00:00"
-        db.execute("UPDATE expected_backup_jobs SET created_at_utc = ?", (since,))
+    since = (today - datetime.timedelta(days=DAYS + 1)).isoformat() + " 00:00:00"
+    if POSTGRES:
+        psql(name, f"UPDATE expected_backup_jobs SET created_at_utc = '{since}+00'")
+    else:
+        with sqlite3.connect(os.path.join(root, "backupmonitor.db")) as db:
+            db.execute("UPDATE expected_backup_jobs SET created_at_utc = ?", (since,))
     wall, cpu, rss, stdout = bench.timed(["dotnet", dll, "scan", "--format", "json"], env=env)
     summary = json.loads(stdout)
     rate = summary["entries_created"] / wall
@@ -116,7 +138,7 @@ def main():
         failed = json.loads(client.get("/api/jobs?status=failed&limit=1", api=True)[2])
         job = failed[0] if failed else json.loads(client.get("/api/jobs?limit=1", api=True)[2])[0]
         jid, company = job["id"], job["company_name"]
-        first_jobs = client.get("/api/jobs?limit=100", api=True)[3].get("Link", "")
+        first_jobs = client.get("/api/jobs?limit=10", api=True)[3].get("Link", "")
         after_job = re.search(r"after_id=(\d+)", first_jobs).group(1)
         first_entries = client.get(f"/api/jobs/{jid}/entries?limit=10", api=True)[3].get("Link", "")
         after_entry = re.search(r"after_id=(\d+)", first_entries).group(1)
@@ -155,7 +177,7 @@ def main():
           f"(load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end): {made['jobs']} jobs x {DAYS} days, "
           f"{summary['entries_created']} entries recorded by one scan in {scan_wall:.0f} s wall "
           f"({summary['entries_created'] / scan_wall:.0f} entries/s, {scan_cpu:.0f} s CPU, peak RSS {scan_rss:.0f} MiB); "
-          f"SQLite; {RUNS} timed requests per URL after one warm-up.\n")
+          f"{'PostgreSQL' if POSTGRES else 'SQLite'}; {RUNS} timed requests per URL after one warm-up.\n")
     print("| what | median ms | slowest ms | first (cold) ms | KiB |")
     print("|---|---|---|---|---|")
     for label, path, median, slowest, size, first in rows:
