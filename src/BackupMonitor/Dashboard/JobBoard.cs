@@ -53,9 +53,11 @@ public sealed class JobBoard(BackupMonitorDbContext db, TimeProvider time, Compa
 
         var companyRows = await companies.TableAsync(cancellationToken);
         var days = string.IsNullOrEmpty(query.Company) ? null : await companies.DailyAsync(query.Company, cancellationToken);
+        // The filters offer deactivated jobs' companies and cities too ("include deactivated jobs").
+        var companyNames = await db.Jobs.AsNoTracking().Select(j => j.CompanyName).Distinct().ToListAsync(cancellationToken);
         var cities = await db.Jobs.AsNoTracking().Select(j => j.City).Distinct().ToListAsync(cancellationToken);
         return new OverviewData(counts, lastScan, rows, byStatus.Sum(c => c.Count),
-            Distinct(companyRows.Select(c => c.Company)), Distinct(cities), companyRows, days);
+            Distinct(companyNames), Distinct(cities), companyRows, days);
     }
 
     public async Task<JobRow?> JobAsync(int id, CancellationToken cancellationToken)
