@@ -5,6 +5,7 @@ using BackupMonitor.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace BackupMonitor.Api;
@@ -13,7 +14,9 @@ namespace BackupMonitor.Api;
 public static class JobsApi
 {
     public const int DefaultEntryLimit = 50;
-    public const int MaxEntryLimit = 1000;
+    /// <summary>Without `limit`, one page of the largest size: 1,000 jobs (about 0.5 MB) and a Link while more remain.</summary>
+    public const int DefaultJobLimit = NextPageLink.MaxLimit;
+    public const int MaxEntryLimit = NextPageLink.MaxLimit;
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder api)
     {
@@ -27,8 +30,10 @@ public static class JobsApi
         return jobs;
     }
 
+    /// <summary>One keyset page (`limit`, else <see cref="DefaultJobLimit"/>) and a Link to the next while more remain.</summary>
     private static async Task<Results<Ok<List<JobView>>, ValidationProblem>> ListAsync(
-        string? status, string? company, string? city, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+        string? status, string? company, string? city, string? limit, [FromQuery(Name = "after_id")] string? afterId,
+        KeysetPages pages, HttpContext context, TimeProvider time, CancellationToken cancellationToken)
     {
         JobStatus? wanted = null;
         if (status is not null)
@@ -37,23 +42,38 @@ public static class JobsApi
                 return ApiProblems.BadField("status", $"must be one of {string.Join(", ", StatusNames.AllJobStatuses.Select(s => s.ToWire()))}, got '{status}'");
             wanted = parsed;
         }
-        var jobs = await registry.ListAsync(wanted, company: company, city: city, cancellationToken: cancellationToken);
-        return TypedResults.Ok(jobs.Select(j => JobView.Of(j, time.GetUtcNow().UtcDateTime)).ToList());
+        if (NextPageLink.TryParse(limit, afterId, DefaultJobLimit, out var size, out var after) is { } bad) return BadPaging(bad, limit, afterId);
+        try
+        {
+            var page = await pages.JobsAsync(wanted, company, city, size, after, cancellationToken);
+            NextPageLink.Add(context, page.NextAfterId);
+            var now = time.GetUtcNow().UtcDateTime;
+            return TypedResults.Ok(page.Items.Select(j => JobView.Of(j, now)).ToList());
+        }
+        catch (UnknownCursorException e) { return ApiProblems.BadField("after_id", e.Message); }
     }
 
     private static async Task<Results<Ok<JobView>, ProblemHttpResult>> GetAsync(int id, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken) =>
         await registry.FindAsync(id, cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job, time.GetUtcNow().UtcDateTime)) : NoJob(id);
 
     private static async Task<Results<Ok<List<EntryView>>, ProblemHttpResult, ValidationProblem>> EntriesAsync(
-        int id, string? limit, JobRegistry registry, CancellationToken cancellationToken)
+        int id, string? limit, [FromQuery(Name = "after_id")] string? afterId, JobRegistry registry, KeysetPages pages,
+        HttpContext context, CancellationToken cancellationToken)
     {
-        var count = DefaultEntryLimit;
-        if (limit is not null && (!int.TryParse(limit, out count) || count < 1 || count > MaxEntryLimit))
-            return ApiProblems.BadField("limit", $"must be an integer from 1 to {MaxEntryLimit}, got '{limit}'");
+        if (NextPageLink.TryParse(limit, afterId, DefaultEntryLimit, out var size, out var after) is { } bad) return BadPaging(bad, limit, afterId);
         if (await registry.FindAsync(id, cancellationToken) is null) return NoJob(id);
-        var entries = await registry.EntriesAsync(id, null, count, cancellationToken);
-        return TypedResults.Ok(entries.Select(EntryView.Of).ToList());
+        try
+        {
+            var page = await pages.EntriesAsync(id, size!.Value, after, cancellationToken);
+            NextPageLink.Add(context, page.NextAfterId);
+            return TypedResults.Ok(page.Items.Select(EntryView.Of).ToList());
+        }
+        catch (UnknownCursorException e) { return ApiProblems.BadField("after_id", e.Message); }
     }
+
+    private static ValidationProblem BadPaging(string field, string? limit, string? afterId) => field == "limit"
+        ? ApiProblems.BadField("limit", $"must be an integer from 1 to {MaxEntryLimit}, got '{limit}'")
+        : ApiProblems.BadField("after_id", $"must be a positive integer id, got '{afterId}'");
 
     private static async Task<Results<Created<JobView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken)

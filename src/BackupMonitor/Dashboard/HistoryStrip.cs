@@ -27,20 +27,20 @@ public sealed record StripDay(DateOnly Date, IReadOnlyList<StripCell> Cycles)
 /// <summary>The moment an entry speaks for, with its status: what a strip is built from.</summary>
 public sealed record StripEntry(int JobId, DateTime TimeUtc, int EntryId, BackupEntryStatus Status);
 
-/// <summary>The last <see cref="Days"/> days of a job's cycles, one day each, the current cycle's day last (pure).</summary>
+/// <summary>The last <see cref="Days"/> (or <c>days</c>) days of a job's cycles, one day each, the current cycle's day last (pure).</summary>
 public static class HistoryStrip
 {
     public const int Days = 30;
 
-    public static IReadOnlyList<StripDay> Build(ExpectedBackupJob job, IEnumerable<StripEntry> entries, DateTime nowUtc)
+    public static IReadOnlyList<StripDay> Build(ExpectedBackupJob job, IEnumerable<StripEntry> entries, DateTime nowUtc, int days = Days)
     {
         var schedule = Schedule.TryOf(job) ?? Schedule.Daily(0, 0); // an unreadable schedule: the strip still shows the days
         var current = Cycles.CycleOf(nowUtc, schedule);
         var lastDay = DateOnly.FromDateTime(schedule.ToLocal(current));
-        var firstDay = lastDay.AddDays(-(Days - 1));
+        var firstDay = lastDay.AddDays(-(days - 1));
         var cycles = schedule.IsDailyUtc
-            ? Enumerable.Range(0, Days).Select(i => current.AddDays(i - (Days - 1))).ToList()
-            : schedule.Between(nowUtc - TimeSpan.FromDays(Days + 1), current)
+            ? Enumerable.Range(0, days).Select(i => current.AddDays(i - (days - 1))).ToList()
+            : schedule.Between(nowUtc - TimeSpan.FromDays(days + 1), current)
                 .Where(c => DateOnly.FromDateTime(schedule.ToLocal(c)) >= firstDay).ToList();
         var first = cycles.Count > 0 ? cycles[0] : current;
         var byCycle = entries
@@ -51,11 +51,11 @@ public static class HistoryStrip
                 .OrderBy(e => e.Entry.TimeUtc).ThenBy(e => e.Entry.EntryId).Select(e => e.Entry.Status).ToList());
         var byDay = cycles.Select(c => new StripCell(c, byCycle.GetValueOrDefault(c) ?? []))
             .ToLookup(c => DateOnly.FromDateTime(schedule.ToLocal(c.CycleUtc)));
-        return Enumerable.Range(0, Days).Select(i => firstDay.AddDays(i))
+        return Enumerable.Range(0, days).Select(i => firstDay.AddDays(i))
             .Select(day => new StripDay(day, byDay[day].ToList()))
             .ToList();
     }
 
     /// <summary>The earliest entry time any strip drawn at <paramref name="nowUtc"/> can show.</summary>
-    public static DateTime Since(DateTime nowUtc) => nowUtc.Date.AddDays(-(Days + 1));
+    public static DateTime Since(DateTime nowUtc, int days = Days) => nowUtc.Date.AddDays(-(days + 1));
 }

@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupMonitor.Dashboard;
 
 /// <summary>The overview's state, all of it in the query string so that the minute refresh and links keep it.</summary>
-public sealed record JobQuery(string? Company, string? City, string? Status, string? Search, string? Sort, bool Descending, bool IncludeInactive)
+public sealed record JobQuery(string? Company, string? City, string? Status, string? Search, string? Sort, bool Descending, bool IncludeInactive, int Page = 1)
 {
     public const string AttentionSort = "attention";
+    public const int PageSize = 100;
 
     public static readonly IReadOnlyList<string> SortKeys =
         [AttentionSort, "company", "city", "neighborhood", "database", "agent", "status", "last_success", "last_failure", "expected"];
@@ -19,29 +20,44 @@ public sealed record JobQuery(string? Company, string? City, string? Status, str
 
 public sealed record JobRow(ExpectedBackupJob Job, IReadOnlyList<StripDay> Strip);
 
+/// <summary>What the overview shows: tiles, last scan, the company table, one page of jobs and the filters' choices.</summary>
 public sealed record OverviewData(
-    IReadOnlyDictionary<JobStatus, int> Counts, ScanRun? LastScan, IReadOnlyList<JobRow> Rows, int ActiveJobs,
-    IReadOnlyList<string> Companies, IReadOnlyList<string> Cities);
+    IReadOnlyDictionary<JobStatus, int> Counts, ScanRun? LastScan, PageOf<JobRow> Rows, int ActiveJobs,
+    IReadOnlyList<string> Companies, IReadOnlyList<string> Cities, IReadOnlyList<CompanyRow> CompanyRows,
+    IReadOnlyList<Decisions.ComplianceDay>? CompanyDays);
 
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Number, int Pages, int Total);
 
 /// <summary>What the dashboard's pages read: jobs filtered and sorted, their history strips, entries and the outbox.</summary>
-public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuery outbox, TimeProvider time)
+public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuery outbox, TimeProvider time, CompanyBoard companies)
 {
+    /// <summary>
+    /// A handful of queries whatever the estate's size: counts per status, the company table, one page of jobs
+    /// (filtered, searched and sorted in SQL) and the strips of that page's jobs only.
+    /// </summary>
     public async Task<OverviewData> OverviewAsync(JobQuery query, CancellationToken cancellationToken)
     {
-        // Filtering, search and sorting happen here rather than in SQL: the same case-insensitive rules on SQLite
-        // and PostgreSQL, for the few thousand jobs one server watches at most.
-        var jobs = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
-        var active = jobs.Where(j => j.IsActive).ToList();
-        var counts = StatusStyle.TileOrder.ToDictionary(s => s, s => active.Count(j => j.CurrentStatus == s));
+        var byStatus = await db.Jobs.AsNoTracking().Where(j => j.IsActive).GroupBy(j => j.CurrentStatus)
+            .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var counts = StatusStyle.TileOrder.ToDictionary(s => s, s => byStatus.Where(c => c.Status == s).Sum(c => c.Count));
         var lastScan = await db.ScanRuns.AsNoTracking().OrderByDescending(r => r.FinishedAtUtc).ThenByDescending(r => r.Id)
             .FirstOrDefaultAsync(cancellationToken);
 
-        var shown = Sort(Filter(query.IncludeInactive ? jobs : active, query), query).ToList();
+        var filtered = JobList.Filter(db.Jobs.AsNoTracking(), query);
+        var total = await filtered.CountAsync(cancellationToken);
+        var (number, pages) = Clamp(query.Page, JobQuery.PageSize, total);
+        var shown = await JobList.Sort(filtered, query).Skip((number - 1) * JobQuery.PageSize).Take(JobQuery.PageSize)
+            .ToListAsync(cancellationToken);
         var strips = await StripsAsync(shown, cancellationToken);
-        return new OverviewData(counts, lastScan, shown.Select(j => new JobRow(j, strips[j.Id])).ToList(), active.Count,
-            Distinct(jobs.Select(j => j.CompanyName)), Distinct(jobs.Select(j => j.City)));
+        var rows = new PageOf<JobRow>(shown.Select(j => new JobRow(j, strips[j.Id])).ToList(), number, pages, total);
+
+        var companyRows = await companies.TableAsync(cancellationToken);
+        var days = string.IsNullOrEmpty(query.Company) ? null : await companies.DailyAsync(query.Company, cancellationToken);
+        // The filters offer deactivated jobs' companies and cities too ("include deactivated jobs").
+        var companyNames = await db.Jobs.AsNoTracking().Select(j => j.CompanyName).Distinct().ToListAsync(cancellationToken);
+        var cities = await db.Jobs.AsNoTracking().Select(j => j.City).Distinct().ToListAsync(cancellationToken);
+        return new OverviewData(counts, lastScan, rows, byStatus.Sum(c => c.Count),
+            Distinct(companyNames), Distinct(cities), companyRows, days);
     }
 
     public async Task<JobRow?> JobAsync(int id, CancellationToken cancellationToken)
@@ -78,62 +94,18 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
         return new PageOf<Notifications.OutboxRow>(items, number, pages, total);
     }
 
+    /// <summary>The strips of the given jobs in one query: four columns of their entries in the strip's window.</summary>
     private async Task<Dictionary<int, IReadOnlyList<StripDay>>> StripsAsync(IReadOnlyList<ExpectedBackupJob> jobs, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var since = HistoryStrip.Since(now);
         var ids = jobs.Select(j => j.Id).ToList();
-        var entries = await db.Entries.AsNoTracking()
-            .Where(e => ids.Contains(e.ExpectedJobId)
-                && (e.CreatedAtUtc >= since || e.AgentReportTimestampUtc >= since || e.ExpectedCycleUtc >= since))
-            .Select(e => new { e.ExpectedJobId, e.Id, e.Status, e.AgentReportTimestampUtc, e.ExpectedCycleUtc, e.CreatedAtUtc })
-            .ToListAsync(cancellationToken);
-        var byJob = entries
+        var entries = ids.Count == 0 ? [] : await db.Entries.AsNoTracking()
+            .Where(e => ids.Contains(e.ExpectedJobId) && (e.AgentReportTimestampUtc ?? e.ExpectedCycleUtc ?? e.CreatedAtUtc) >= since)
             .Select(e => new StripEntry(e.ExpectedJobId, e.AgentReportTimestampUtc ?? e.ExpectedCycleUtc ?? e.CreatedAtUtc, e.Id, e.Status))
-            .ToLookup(e => e.JobId);
+            .ToListAsync(cancellationToken);
+        var byJob = entries.ToLookup(e => e.JobId);
         return jobs.ToDictionary(j => j.Id, j => HistoryStrip.Build(j, byJob[j.Id], now));
-    }
-
-    internal static IEnumerable<ExpectedBackupJob> Filter(IEnumerable<ExpectedBackupJob> jobs, JobQuery query)
-    {
-        if (!string.IsNullOrEmpty(query.Company)) jobs = jobs.Where(j => string.Equals(j.CompanyName, query.Company, StringComparison.OrdinalIgnoreCase));
-        if (!string.IsNullOrEmpty(query.City)) jobs = jobs.Where(j => string.Equals(j.City, query.City, StringComparison.OrdinalIgnoreCase));
-        if (query.WantedStatus is { } status) jobs = jobs.Where(j => j.CurrentStatus == status);
-        if (query.Search?.Trim() is { Length: > 0 } text)
-        {
-            jobs = jobs.Where(j => new[] { j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible }
-                .Any(field => field.Contains(text, StringComparison.OrdinalIgnoreCase)));
-        }
-        return jobs;
-    }
-
-    internal static IEnumerable<ExpectedBackupJob> Sort(IEnumerable<ExpectedBackupJob> jobs, JobQuery query)
-    {
-        // The default puts what needs attention first: failures, then unknown, then ok; deactivated jobs last.
-        IOrderedEnumerable<ExpectedBackupJob> sorted = query.SortKey switch
-        {
-            "company" => By(jobs, j => j.CompanyName, query.Descending),
-            "city" => By(jobs, j => j.City, query.Descending),
-            "neighborhood" => By(jobs, j => j.Neighborhood, query.Descending),
-            "database" => By(jobs, j => j.DatabaseName, query.Descending),
-            "agent" => By(jobs, j => j.AgentIdResponsible, query.Descending),
-            "status" => By(jobs, j => StatusStyle.AttentionRank(j.CurrentStatus), query.Descending).ThenBy(j => j.CurrentStatus.ToWire(), StringComparer.Ordinal),
-            "last_success" => By(jobs, j => j.LastSuccessfulBackupUtc, query.Descending),
-            "last_failure" => By(jobs, j => j.LastFailedBackupUtc, query.Descending),
-            "expected" => By(jobs, j => j.ScheduleExpression is null ? j.ExpectedHourUtc * 60 + j.ExpectedMinuteUtc : 24 * 60, query.Descending)
-                .ThenBy(j => j.ScheduleExpression, StringComparer.Ordinal),
-            _ => jobs.OrderBy(j => !j.IsActive).ThenBy(j => StatusStyle.AttentionRank(j.CurrentStatus))
-                .ThenByDescending(j => j.LastFailedBackupUtc),
-        };
-        return sorted.ThenBy(j => j.CompanyName, StringComparer.OrdinalIgnoreCase).ThenBy(j => j.City, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(j => j.Neighborhood, StringComparer.OrdinalIgnoreCase).ThenBy(j => j.DatabaseName, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(j => j.Id);
-    }
-
-    private static IOrderedEnumerable<ExpectedBackupJob> By<TKey>(IEnumerable<ExpectedBackupJob> jobs, Func<ExpectedBackupJob, TKey> key, bool descending)
-    {
-        var comparer = typeof(TKey) == typeof(string) ? (IComparer<TKey>)StringComparer.OrdinalIgnoreCase : Comparer<TKey>.Default;
-        return descending ? jobs.OrderByDescending(key, comparer) : jobs.OrderBy(key, comparer);
     }
 
     private static List<string> Distinct(IEnumerable<string> values) =>

@@ -37,6 +37,7 @@ public static class ScanningSetup
         services.AddScoped<AgentBatchScan>();
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
+        services.AddScoped<Jobs.KeysetPages>();
         return services;
     }
 

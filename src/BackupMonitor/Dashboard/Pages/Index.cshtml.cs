@@ -15,13 +15,16 @@ public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText 
     [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
     [BindProperty(SupportsGet = true)] public string? Dir { get; set; }
     [BindProperty(SupportsGet = true)] public bool Inactive { get; set; }
+    [BindProperty(SupportsGet = true, Name = PageParameter)] public int PageNumber { get; set; } = 1;
+    [BindProperty(SupportsGet = true)] public string? CSort { get; set; }
+    [BindProperty(SupportsGet = true)] public string? CDir { get; set; }
 
     public OverviewData Data { get; private set; } = null!;
     public bool ScanRunning => scans.IsRunning;
     public string? Alert { get; private set; }
     [TempData] public string? Flash { get; set; }
 
-    public JobQuery Query => new(Company, City, Status, Search, Sort, Dir == "desc", Inactive);
+    public JobQuery Query => new(Company, City, Status, Search, Sort, Dir == "desc", Inactive, PageNumber);
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Data = await board.OverviewAsync(Query, cancellationToken);
 
@@ -42,7 +45,7 @@ public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText 
     }
 
     /// <summary>The current state with another sort: every link keeps the filters.</summary>
-    public Dictionary<string, string> RouteValues(string? sort = null, bool? descending = null, string? status = null)
+    public Dictionary<string, string> RouteValues(string? sort = null, bool? descending = null, string? status = null, int page = 1)
     {
         var values = new Dictionary<string, string>();
         void Add(string key, string? value)
@@ -57,6 +60,9 @@ public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText 
         if (key != JobQuery.AttentionSort) Add("sort", key);
         if (descending ?? Query.Descending) Add("dir", "desc");
         if (Inactive) Add("inactive", "true");
+        if (page > 1) Add(PageParameter, page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add("csort", CSort);
+        Add("cdir", CDir);
         return values;
     }
 
@@ -65,6 +71,22 @@ public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText 
         var descending = Query.SortKey == key && !Query.Descending;
         return Url.Page("/Index", RouteValues(key, descending))!;
     }
+
+    public string PageUrl(int page) => Url.Page("/Index", RouteValues(page: page))!;
+
+    /// <summary>The company table's sort: its own parameters, so sorting it keeps the job list's state.</summary>
+    public string CompanySortUrl(string key)
+    {
+        var values = RouteValues(page: Query.Page);
+        values["csort"] = key;
+        if (CSort == key && CDir != "desc") values["cdir"] = "desc";
+        else values.Remove("cdir");
+        return Url.Page("/Index", values)!;
+    }
+
+    public string? CompanyAriaSort(string key) => CSort != key ? null : CDir == "desc" ? "descending" : "ascending";
+
+    public string CompanyUrl(string company) => Url.Page("/Index", new Dictionary<string, string> { ["company"] = company })!;
 
     public string? AriaSort(string key) =>
         Query.SortKey != key ? null : Query.Descending ? "descending" : "ascending";

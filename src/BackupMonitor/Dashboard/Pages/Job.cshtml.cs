@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace BackupMonitor.Dashboard.Pages;
 
-/// <summary>One job: its settings, a large history strip, its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
-public sealed class JobModel(JobBoard board, JobRegistry registry, TimeProvider time, DashboardText text) : DashboardPageModel(text)
+/// <summary>One job: its settings, a large history strip, 90 days of pictures (size, verification delay, calendar), its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
+public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry registry, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
     public const int PageSize = 20;
 
@@ -13,6 +13,7 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, TimeProvider 
     public PageOf<BackupEntry> Entries { get; private set; } = null!;
     /// <summary>The newest entry, when it is a success far below the job's usual size.</summary>
     public BackupEntry? SizeDrop { get; private set; }
+    public JobPictures Pictures { get; private set; } = null!;
     [TempData] public string? Flash { get; set; }
     /// <summary>The job's next cycle (null while deactivated).</summary>
     public DateTime? NextExpectedUtc { get; private set; }
@@ -24,6 +25,7 @@ public sealed class JobModel(JobBoard board, JobRegistry registry, TimeProvider 
         NextExpectedUtc = row.Job.IsActive ? Schedule.TryOf(row.Job)?.AtOrAfter(time.GetUtcNow().UtcDateTime) : null;
         Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
         SizeDrop = await board.SizeDropAsync(id, cancellationToken);
+        Pictures = await history.PicturesAsync(row.Job, cancellationToken);
         return Page();
     }
 

@@ -18,6 +18,8 @@ internal sealed class ExpectedBackupJobConfiguration : IEntityTypeConfiguration<
         job.Property(j => j.TimeZone).HasMaxLength(64).HasDefaultValue(Schedule.DefaultTimeZone);
         job.HasIndex(j => new { j.AgentIdResponsible, j.DatabaseName }).IsUnique();
         job.HasIndex(j => j.CurrentStatus);
+        // The API's job listing pages by this key (keyset, SPEC §9).
+        job.HasIndex(j => new { j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.Id }).HasDatabaseName("ix_expected_backup_jobs_listing");
         job.Ignore(j => j.WatchedSinceUtc);
     }
 }
@@ -33,6 +35,10 @@ internal sealed class BackupEntryConfiguration : IEntityTypeConfiguration<Backup
         entry.HasIndex(e => new { e.ExpectedJobId, e.AgentReportTimestampUtc }).IsUnique();
         entry.HasIndex(e => new { e.ExpectedJobId, e.ExpectedCycleUtc }).IsUnique();
         entry.HasIndex(e => e.Status);
+        // A job's entries newest first, page after page (API and dashboard); and the verified cycles of the last
+        // 30 days counted per job without reading the entries (the overview's company table).
+        entry.HasIndex(e => new { e.ExpectedJobId, e.CreatedAtUtc, e.Id }).HasDatabaseName("ix_backup_entries_job_newest");
+        entry.HasIndex(e => new { e.Status, e.AgentReportTimestampUtc, e.ExpectedJobId }).HasDatabaseName("ix_backup_entries_status_time_job");
         entry.Property(e => e.AgentReportedHashSha256).HasMaxLength(64);
         entry.Property(e => e.ServerCalculatedStagedHash).HasMaxLength(64);
         entry.Property(e => e.ContentFormat).HasMaxLength(64);

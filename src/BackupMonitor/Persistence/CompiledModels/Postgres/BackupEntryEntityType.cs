@@ -23,7 +23,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 baseEntityType,
                 propertyCount: 25,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 5,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -283,6 +283,14 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 new[] { expectedJobId, expectedCycleUtc },
                 unique: true);
             index1.AddAnnotation("Relational:Name", "ix_backup_entries_expected_job_id_expected_cycle_utc");
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { expectedJobId, createdAtUtc, id });
+            index2.AddAnnotation("Relational:Name", "ix_backup_entries_job_newest");
+
+            var index3 = runtimeEntityType.AddIndex(
+                new[] { status, agentReportTimestampUtc, expectedJobId });
+            index3.AddAnnotation("Relational:Name", "ix_backup_entries_status_time_job");
 
             return runtimeEntityType;
         }

@@ -21,7 +21,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 typeof(ExpectedBackupJob),
                 baseEntityType,
                 propertyCount: 18,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -211,6 +211,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 new[] { agentIdResponsible, databaseName },
                 unique: true);
             index0.AddAnnotation("Relational:Name", "ix_expected_backup_jobs_agent_id_responsible_database_name");
+
+            var index1 = runtimeEntityType.AddIndex(
+                new[] { companyName, city, neighborhood, databaseName, id });
+            index1.AddAnnotation("Relational:Name", "ix_expected_backup_jobs_listing");
 
             return runtimeEntityType;
         }

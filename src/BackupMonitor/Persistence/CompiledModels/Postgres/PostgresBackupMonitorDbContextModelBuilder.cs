@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7d55c5d3-ab8e-4ae5-a15b-2d68ab7b2917"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("f7f0f832-384f-482e-9c4c-aa1b12073ed3"), entityTypeCount: 9)
         {
         }
 

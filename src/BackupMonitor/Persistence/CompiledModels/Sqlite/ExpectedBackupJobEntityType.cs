@@ -20,7 +20,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 typeof(ExpectedBackupJob),
                 baseEntityType,
                 propertyCount: 18,
-                unnamedIndexCount: 2,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -192,6 +192,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 new[] { agentIdResponsible, databaseName },
                 unique: true);
             index0.AddAnnotation("Relational:Name", "ix_expected_backup_jobs_agent_id_responsible_database_name");
+
+            var index1 = runtimeEntityType.AddIndex(
+                new[] { companyName, city, neighborhood, databaseName, id });
+            index1.AddAnnotation("Relational:Name", "ix_expected_backup_jobs_listing");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a14bde16-139c-4f7c-91f8-74a1be77a133"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("a0929e12-bcfc-4cbd-8bdf-1be9fa2066a4"), entityTypeCount: 9)
         {
         }
 

@@ -207,6 +207,12 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_backup_entries_expected_job_id_expected_cycle_utc");
 
+                    b.HasIndex("ExpectedJobId", "CreatedAtUtc", "Id")
+                        .HasDatabaseName("ix_backup_entries_job_newest");
+
+                    b.HasIndex("Status", "AgentReportTimestampUtc", "ExpectedJobId")
+                        .HasDatabaseName("ix_backup_entries_status_time_job");
+
                     b.ToTable("backup_entries", (string)null);
                 });
 
@@ -421,6 +427,9 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.HasIndex("AgentIdResponsible", "DatabaseName")
                         .IsUnique()
                         .HasDatabaseName("ix_expected_backup_jobs_agent_id_responsible_database_name");
+
+                    b.HasIndex("CompanyName", "City", "Neighborhood", "DatabaseName", "Id")
+                        .HasDatabaseName("ix_expected_backup_jobs_listing");
 
                     b.ToTable("expected_backup_jobs", (string)null);
                 });
