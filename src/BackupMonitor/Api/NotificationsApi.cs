@@ -4,18 +4,26 @@ using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace BackupMonitor.Api;
 
-/// <summary>`GET /api/notifications[?state=&amp;destination=]`: the outbox, one row per delivery, newest first.</summary>
+/// <summary>
+/// `GET /api/notifications[?state=&amp;destination=&amp;limit=&amp;after_id=]`: the outbox, one row per delivery, newest
+/// first, in keyset pages like jobs and entries (at most <see cref="DefaultLimit"/> without `limit`, and a `Link` to
+/// the next page while more remain): a year of outbox would otherwise be tens of megabytes in one answer.
+/// </summary>
 public static class NotificationsApi
 {
+    public const int DefaultLimit = 1000;
+
     public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder api) =>
         api.MapGet("/notifications", ListAsync).WithTags("Notifications");
 
     private static async Task<Results<Ok<List<DeliveryView>>, ValidationProblem>> ListAsync(
-        string? state, string? destination, OutboxQuery outbox, CancellationToken cancellationToken)
+        string? state, string? destination, string? limit, [FromQuery(Name = "after_id")] string? afterId,
+        OutboxQuery outbox, HttpContext context, CancellationToken cancellationToken)
     {
         DeliveryState? wanted = null;
         if (state is not null)
@@ -24,7 +32,12 @@ public static class NotificationsApi
                 return ApiProblems.BadField("state", $"must be one of {string.Join(", ", OutboxQuery.StateNames)}, got '{state}'");
             wanted = parsed;
         }
-        var rows = await outbox.ListAsync(wanted, destination, 0, null, cancellationToken);
+        if (NextPageLink.TryParse(limit, afterId, DefaultLimit, out var size, out var after) is { } bad)
+            return bad == "limit"
+                ? ApiProblems.BadField("limit", $"must be an integer from 1 to {NextPageLink.MaxLimit}, got '{limit}'")
+                : ApiProblems.BadField("after_id", $"must be a positive integer id, got '{afterId}'");
+        var (rows, next) = await outbox.PageAsync(wanted, destination, size!.Value, after, cancellationToken);
+        NextPageLink.Add(context, next);
         return TypedResults.Ok(rows.Select(DeliveryView.Of).ToList());
     }
 }

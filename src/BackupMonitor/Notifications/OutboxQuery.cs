@@ -35,7 +35,26 @@ public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeRenderer render
     {
         var query = Filtered(state, destination).OrderByDescending(d => d.Id).Skip(skip);
         if (take is { } count) query = query.Take(count);
-        var deliveries = await query.ToListAsync(cancellationToken);
+        return await RowsAsync(await query.ToListAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// One keyset page, newest first: at most <paramref name="limit"/> deliveries older than <paramref name="afterId"/>
+    /// (the last id of the previous page), and the id to continue from while more remain.
+    /// </summary>
+    public async Task<(List<OutboxRow> Rows, int? NextAfterId)> PageAsync(
+        DeliveryState? state, string? destination, int limit, int? afterId, CancellationToken cancellationToken)
+    {
+        var query = Filtered(state, destination);
+        if (afterId is { } after) query = query.Where(d => d.Id < after);
+        var deliveries = await query.OrderByDescending(d => d.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var more = deliveries.Count > limit;
+        if (more) deliveries.RemoveAt(limit);
+        return (await RowsAsync(deliveries, cancellationToken), more ? deliveries[^1].Id : null);
+    }
+
+    private async Task<List<OutboxRow>> RowsAsync(List<Delivery> deliveries, CancellationToken cancellationToken)
+    {
         var noticeIds = deliveries.Select(d => d.NoticeId).Distinct().ToList();
         var notices = await db.Notices.AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, cancellationToken);
         var jobIds = notices.Values.Select(n => n.ExpectedJobId).Distinct().ToList();

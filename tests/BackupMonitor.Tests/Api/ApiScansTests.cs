@@ -112,6 +112,17 @@ public sealed class ApiScansTests
         Assert.Equal("2026-11-23T02:15:30Z", (string?)pending["next_attempt_at_utc"]);
         Assert.Equal("recovery", (string?)Assert.Single(JsonNode.Parse(await host.Read.GetStringAsync("/api/notifications?state=sent"))!.AsArray())!["kind"]);
         Assert.Empty(JsonNode.Parse(await host.Read.GetStringAsync("/api/notifications?state=failed"))!.AsArray());
+
+        // Keyset pages, newest first, with a Link to the next page while more remain.
+        var first = await host.Read.GetAsync("/api/notifications?limit=1");
+        Assert.Equal(["RÉTABLISSEMENT SAUVEGARDE - sales"], JsonNode.Parse(await first.Content.ReadAsStringAsync())!.AsArray().Select(n => (string)n!["subject"]!));
+        var link = Assert.Single(first.Headers.GetValues("Link"));
+        var next = System.Text.RegularExpressions.Regex.Match(link, "^<(.+)>; rel=\"next\"$").Groups[1].Value;
+        Assert.Contains("limit=1", next);
+        var second = await host.Read.GetAsync(next);
+        Assert.Equal(["ALERTE SAUVEGARDE - sales - SUCCESS"], JsonNode.Parse(await second.Content.ReadAsStringAsync())!.AsArray().Select(n => (string)n!["subject"]!));
+        Assert.False(second.Headers.Contains("Link"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Read.GetAsync("/api/notifications?limit=0")).StatusCode);
     }
 
     /// <summary>Property names and kinds, recursively: what a script relies on, not this run's values.</summary>
