@@ -71,6 +71,7 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         delivery.HasIndex(d => d.Destination);
         // Once per destination, however many routes match.
         delivery.HasIndex(d => new { d.NoticeId, d.Destination }).IsUnique();
+        delivery.HasIndex(d => d.DigestId);
     }
 }
 

@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("104b7f91-e2b0-4be2-939a-436c61b7e3d7"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("c2e10480-0b89-476a-8b9e-adcd9d7c0497"), entityTypeCount: 11)
         {
         }
 
@@ -23,7 +23,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
+            var digest = DigestEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
@@ -38,7 +40,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
+            DigestEntityType.CreateAnnotations(digest);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
             ScanRunEntityType.CreateAnnotations(scanRun);
