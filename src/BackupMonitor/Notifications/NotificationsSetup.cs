@@ -30,6 +30,8 @@ public static class NotificationsSetup
         services.TryAddScoped<DestinationCatalog>();
         services.TryAddScoped<DeliveryClaims>();
         services.TryAddScoped<QuietingFacts>();
+        services.TryAddScoped<MaintenanceRegistry>();
+        services.TryAddScoped<MaintenanceFollowUp>();
         services.TryAddScoped<OutboxQuery>();
         services.TryAddScoped<DestinationRegistry>();
         services.TryAddScoped<IEntryNotifier, OutboxNotifier>();
