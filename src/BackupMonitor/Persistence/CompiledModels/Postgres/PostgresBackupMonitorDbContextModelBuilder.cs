@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c2e10480-0b89-476a-8b9e-adcd9d7c0497"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("c70846c4-2c61-4e17-95f7-44e7f71e85f7"), entityTypeCount: 11)
         {
         }
 

@@ -23,7 +23,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 baseEntityType,
                 propertyCount: 14,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 4,
+                unnamedIndexCount: 5,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -162,13 +162,17 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             index0.AddAnnotation("Relational:Name", "ix_deliveries_digest_id");
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { noticeId, destination },
-                unique: true);
-            index1.AddAnnotation("Relational:Name", "ix_deliveries_notice_id_destination");
+                new[] { suppressedByWindowId });
+            index1.AddAnnotation("Relational:Name", "ix_deliveries_suppressed_by_window_id");
 
             var index2 = runtimeEntityType.AddIndex(
+                new[] { noticeId, destination },
+                unique: true);
+            index2.AddAnnotation("Relational:Name", "ix_deliveries_notice_id_destination");
+
+            var index3 = runtimeEntityType.AddIndex(
                 new[] { state, nextAttemptAtUtc });
-            index2.AddAnnotation("Relational:Name", "ix_deliveries_state_next_attempt_at_utc");
+            index3.AddAnnotation("Relational:Name", "ix_deliveries_state_next_attempt_at_utc");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b49bcf69-24dd-4ef0-889a-fb31a4aed083"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("c664f368-3cdf-4747-919f-5c2c786b2481"), entityTypeCount: 11)
         {
         }
 

@@ -269,6 +269,9 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.HasIndex("DigestId")
                         .HasDatabaseName("ix_deliveries_digest_id");
 
+                    b.HasIndex("SuppressedByWindowId")
+                        .HasDatabaseName("ix_deliveries_suppressed_by_window_id");
+
                     b.HasIndex("NoticeId", "Destination")
                         .IsUnique()
                         .HasDatabaseName("ix_deliveries_notice_id_destination");

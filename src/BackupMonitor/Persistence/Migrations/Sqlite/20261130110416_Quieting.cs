@@ -66,6 +66,11 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                 name: "ix_deliveries_digest_id",
                 table: "deliveries",
                 column: "digest_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_suppressed_by_window_id",
+                table: "deliveries",
+                column: "suppressed_by_window_id");
         }
 
         /// <inheritdoc />
@@ -79,6 +84,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropIndex(
                 name: "ix_deliveries_digest_id",
+                table: "deliveries");
+
+            migrationBuilder.DropIndex(
+                name: "ix_deliveries_suppressed_by_window_id",
                 table: "deliveries");
 
             migrationBuilder.DropColumn(

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackupMonitor.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBackupMonitorDbContext))]
-    [Migration("20261130104045_Quieting")]
+    [Migration("20261130110416_Quieting")]
     partial class Quieting
     {
         /// <inheritdoc />
@@ -271,6 +271,9 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
 
                     b.HasIndex("DigestId")
                         .HasDatabaseName("ix_deliveries_digest_id");
+
+                    b.HasIndex("SuppressedByWindowId")
+                        .HasDatabaseName("ix_deliveries_suppressed_by_window_id");
 
                     b.HasIndex("NoticeId", "Destination")
                         .IsUnique()

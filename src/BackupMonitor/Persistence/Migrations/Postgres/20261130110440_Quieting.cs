@@ -67,6 +67,11 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                 name: "ix_deliveries_digest_id",
                 table: "deliveries",
                 column: "digest_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_suppressed_by_window_id",
+                table: "deliveries",
+                column: "suppressed_by_window_id");
         }
 
         /// <inheritdoc />
@@ -80,6 +85,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
             migrationBuilder.DropIndex(
                 name: "ix_deliveries_digest_id",
+                table: "deliveries");
+
+            migrationBuilder.DropIndex(
+                name: "ix_deliveries_suppressed_by_window_id",
                 table: "deliveries");
 
             migrationBuilder.DropColumn(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupMonitor.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBackupMonitorDbContext))]
-    [Migration("20261130104112_Quieting")]
+    [Migration("20261130110440_Quieting")]
     partial class Quieting
     {
         /// <inheritdoc />
@@ -282,6 +282,9 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     b.HasIndex("DigestId")
                         .HasDatabaseName("ix_deliveries_digest_id");
+
+                    b.HasIndex("SuppressedByWindowId")
+                        .HasDatabaseName("ix_deliveries_suppressed_by_window_id");
 
                     b.HasIndex("NoticeId", "Destination")
                         .IsUnique()
