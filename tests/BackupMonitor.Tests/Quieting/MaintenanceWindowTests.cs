@@ -73,6 +73,31 @@ public sealed class MaintenanceWindowTests
     }
 
     [Fact]
+    public async Task A_recurring_window_quiets_each_occurrence_and_its_end_brings_the_follow_up_alert()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        using var site = await SiteAsync(receiver);
+        // Every day from one hour ago, for 90 minutes, on the clock of Tokyo (UTC+9, no daylight saving).
+        var start = TimeZoneInfo.ConvertTimeFromUtc(site.Now.AddHours(-1), TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
+        var add = await site.RunAsync("maintenance", "add", "--database", "sales", "--schedule", $"{start.Minute} {start.Hour} * * *",
+            "--duration-minutes", "90", "--time-zone", "Asia/Tokyo", "--reason", "nightly vacuum");
+        Assert.Equal(0, add.ExitCode);
+        Assert.True((bool)JsonNode.Parse((await site.RunAsync("maintenance", "list", "--format", "json")).Out)![0]!["open_now"]!);
+        await site.WriteReportAsync("sales", "failed", site.Now.AddMinutes(-55));
+        await site.RunAsync("scan");
+        var sales = (await site.MessagesAsync()).Single(m => m.Message.Subject.Contains("sales")).Delivery;
+        Assert.Equal((DeliveryState.Suppressed, "suppressed: maintenance window 1 (nightly vacuum)"), (sales.State, sales.LastError));
+        List<HttpReceiver.Request> SalesHooks() => receiver.At("/hook").Where(r => (string)r.Json["job"]!["database_name"]! == "sales").ToList();
+
+        site.Time.Advance(TimeSpan.FromMinutes(30 + 59)); // the occurrence ended 59 minutes ago; the grace is 60
+        await site.RunAsync("scan");
+        Assert.Empty(SalesHooks());
+        site.Time.Advance(TimeSpan.FromMinutes(1));
+        await site.RunAsync("scan");
+        Assert.Equal("alert", (string)Assert.Single(SalesHooks()).Json["event"]!);
+    }
+
+    [Fact]
     public async Task An_acknowledged_job_gets_no_alert_when_the_window_ends()
     {
         await using var receiver = await HttpReceiver.StartAsync();
