@@ -27,6 +27,8 @@ public static class JobsApi
         jobs.MapPost("", CreateAsync).Accepts<JobRequest>("application/json").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
         jobs.MapPut("/{id:int}", UpdateAsync).Accepts<JobRequest>("application/json").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
         jobs.MapDelete("/{id:int}", DeactivateAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        jobs.MapPost("/{id:int}/ack", AcknowledgeAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        jobs.MapDelete("/{id:int}/ack", UnacknowledgeAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
         return jobs;
     }
 
@@ -105,6 +107,19 @@ public static class JobsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeactivateAsync(int id, JobRegistry registry, CancellationToken cancellationToken) =>
         await registry.DeactivateAsync(id, cancellationToken) ? TypedResults.NoContent() : NoJob(id);
+
+    /// <summary>200 with the job (acknowledged_at_utc set); 409 when the job is not failing.</summary>
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> AcknowledgeAsync(int id, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await registry.AcknowledgeAsync(id, cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job, time.GetUtcNow().UtcDateTime)) : NoJob(id);
+        }
+        catch (JobNotFailingException e) { return ApiProblems.Conflict(e.Message); }
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> UnacknowledgeAsync(int id, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken) =>
+        await registry.UnacknowledgeAsync(id, cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job, time.GetUtcNow().UtcDateTime)) : NoJob(id);
 
     private static ProblemHttpResult NoJob(int id) => ApiProblems.NotFound($"no job with id {id}");
 

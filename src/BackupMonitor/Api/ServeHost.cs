@@ -98,6 +98,7 @@ public static class ServeHost
         api.MapScansApi();
         api.MapNotificationsApi();
         api.MapDestinationsApi();
+        api.MapMaintenanceApi();
         return app;
     }
 }

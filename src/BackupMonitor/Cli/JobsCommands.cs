@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupMonitor.Cli;
 
-/// <summary>`jobs add | import | list | remove`.</summary>
+/// <summary>`jobs add | import | list | remove | ack | unack`.</summary>
 internal static class JobsCommands
 {
     public static Command Build(CliContext context)
@@ -15,6 +15,8 @@ internal static class JobsCommands
         jobs.Subcommands.Add(Import(context));
         jobs.Subcommands.Add(List(context));
         jobs.Subcommands.Add(Remove(context));
+        jobs.Subcommands.Add(Acknowledge(context, acknowledge: true));
+        jobs.Subcommands.Add(Acknowledge(context, acknowledge: false));
         return jobs;
     }
 
@@ -110,6 +112,35 @@ internal static class JobsCommands
             if (!await scope.ServiceProvider.GetRequiredService<JobRegistry>().DeactivateAsync(parse.GetValue(id), ct))
                 throw new CommandFailedException($"no job with id {parse.GetValue(id)}");
             await context.Out.WriteLineAsync($"Job {parse.GetValue(id)} deactivated; its history is kept.");
+            return CliApp.Done;
+        });
+        return command;
+    }
+
+    private static Command Acknowledge(CliContext context, bool acknowledge)
+    {
+        var id = new Argument<int>("ID") { Description = "job id" };
+        var command = acknowledge
+            ? new Command("ack", "Acknowledge a failing job: its alerts are suppressed until it recovers (SPEC §6.3)") { id }
+            : new Command("unack", "Withdraw a job's acknowledgement: its alerts are sent again") { id };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = await context.StartAsync(ct);
+            await using var scope = services.CreateAsyncScope();
+            var registry = scope.ServiceProvider.GetRequiredService<JobRegistry>();
+            ExpectedBackupJob? job;
+            try
+            {
+                job = acknowledge ? await registry.AcknowledgeAsync(parse.GetValue(id), ct) : await registry.UnacknowledgeAsync(parse.GetValue(id), ct);
+            }
+            catch (JobNotFailingException e)
+            {
+                throw new CommandFailedException(e.Message);
+            }
+            if (job is null) throw new CommandFailedException($"no job with id {parse.GetValue(id)}");
+            await context.Out.WriteLineAsync(acknowledge
+                ? $"Job {job.Id} acknowledged at {Timestamps.Iso(job.AcknowledgedAtUtc!.Value)}: its alerts are suppressed until it recovers."
+                : $"Job {job.Id} is not acknowledged: its alerts are sent.");
             return CliApp.Done;
         });
         return command;

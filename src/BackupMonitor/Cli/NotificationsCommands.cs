@@ -33,11 +33,11 @@ internal static class NotificationsCommands
             var rows = await scope.ServiceProvider.GetRequiredService<OutboxQuery>().ListAsync(wanted, parse.GetValue(destination), 0, null, ct);
             var views = rows.Select(DeliveryView.Of).ToList();
             if (parse.GetValue(format) == "json") Json.Write(context.Out, views);
-            else Table.Write(context.Out, ["ID", "NOTICE", "KIND", "DESTINATION", "STATE", "JOB", "ENTRY", "ATTEMPTS", "CREATED", "SENT", "SUBJECT", "LAST ERROR"],
+            else Table.Write(context.Out, ["ID", "NOTICE", "KIND", "DESTINATION", "STATE", "JOB", "ENTRY", "ATTEMPTS", "CREATED", "SENT", "DIGEST", "SUBJECT", "LAST ERROR"],
                 views.Select(v => new[]
                 {
                     v.Id.ToString(), v.NoticeId.ToString(), v.Kind, v.Destination, v.State, v.ExpectedJobId.ToString(), v.BackupEntryId.ToString(),
-                    v.Attempts.ToString(), Table.Time(v.CreatedAtUtc), Table.Time(v.SentAtUtc), v.Subject, v.LastError ?? "",
+                    v.Attempts.ToString(), Table.Time(v.CreatedAtUtc), Table.Time(v.SentAtUtc), v.DigestId?.ToString() ?? "", v.Subject, v.LastError ?? "",
                 }));
             return CliApp.Done;
         });

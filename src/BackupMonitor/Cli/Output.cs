@@ -24,7 +24,7 @@ public static class Json
 public sealed record JobView(
     int Id, string CompanyName, string City, string Neighborhood, string DatabaseName, string AgentIdResponsible,
     int? ExpectedHourUtc, int? ExpectedMinuteUtc, string? Schedule, string TimeZone, int? GraceMinutes, bool IsActive, string CurrentStatus,
-    DateTime? LastCheckedAtUtc, DateTime? LastSuccessfulBackupUtc, DateTime? LastFailedBackupUtc, DateTime CreatedAtUtc,
+    DateTime? AcknowledgedAtUtc, DateTime? LastCheckedAtUtc, DateTime? LastSuccessfulBackupUtc, DateTime? LastFailedBackupUtc, DateTime CreatedAtUtc,
     DateTime? NextExpectedUtc)
 {
     /// <summary>The job as of the system clock; callers with a <see cref="TimeProvider"/> use the overload that takes the time.</summary>
@@ -33,7 +33,7 @@ public sealed record JobView(
     /// <summary>The job as of <paramref name="nowUtc"/>: `next_expected_utc` is its next cycle (null while deactivated).</summary>
     public static JobView Of(ExpectedBackupJob j, DateTime nowUtc) => new(j.Id, j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
         j.ExpectedHourUtc, j.ExpectedMinuteUtc, j.ScheduleExpression, j.TimeZone, j.GraceMinutes, j.IsActive, j.CurrentStatus.ToWire(),
-        j.LastCheckedAtUtc, j.LastSuccessfulBackupUtc, j.LastFailedBackupUtc, j.CreatedAtUtc,
+        j.AcknowledgedAtUtc, j.LastCheckedAtUtc, j.LastSuccessfulBackupUtc, j.LastFailedBackupUtc, j.CreatedAtUtc,
         j.IsActive ? Domain.Schedule.TryOf(j)?.AtOrAfter(nowUtc) : null);
 
     /// <summary>The schedule as a table cell: `02:00Z` for a daily job, else the cron expression and its zone.</summary>

@@ -11,7 +11,8 @@ public sealed record Settings(
     ContentOptions Content,
     IReadOnlyList<string> ApiKeys,
     IReadOnlyList<string> ApiReadKeys,
-    DeliveryOptions Delivery)
+    DeliveryOptions Delivery,
+    AlertOptions Alerts)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
     public static Settings From(IConfiguration configuration)
@@ -26,7 +27,8 @@ public sealed record Settings(
             ContentOptions.Read(reader),
             reader.List("API_KEYS"),
             reader.List("API_READ_KEYS"),
-            DeliveryOptions.Read(reader));
+            DeliveryOptions.Read(reader),
+            AlertOptions.Read(reader));
     }
 
     /// <summary>appsettings.json, overridden by environment variables, overridden by `--KEY=value` arguments.</summary>

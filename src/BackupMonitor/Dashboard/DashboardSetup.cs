@@ -48,6 +48,7 @@ public static class DashboardSetup
         services.AddScoped<CompanyBoard>();
         services.AddSingleton<CompanyComplianceCache>();
         services.AddScoped<JobHistory>();
+        services.AddScoped<MaintenanceMarks>();
         services.AddScoped(_ => DashboardText.Current);
         return services;
     }

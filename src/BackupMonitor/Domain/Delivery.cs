@@ -25,4 +25,6 @@ public sealed class Delivery
     public DateTime? ClaimedUntilUtc { get; set; }
     /// <summary>The digest message that carried it (§6.3), when it went in one.</summary>
     public int? DigestId { get; set; }
+    /// <summary>The maintenance window that suppressed it, so its end can raise one follow-up alert (§6.3).</summary>
+    public int? SuppressedByWindowId { get; set; }
 }

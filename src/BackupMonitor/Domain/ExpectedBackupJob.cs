@@ -19,6 +19,8 @@ public sealed class ExpectedBackupJob
     public int? GraceMinutes { get; set; }
     public bool IsActive { get; set; } = true;
     public JobStatus CurrentStatus { get; set; } = JobStatus.Unknown;
+    /// <summary>When a user acknowledged this failing job (SPEC §6.3): its alerts are suppressed until it recovers or is unacknowledged.</summary>
+    public DateTime? AcknowledgedAtUtc { get; set; }
     public DateTime? LastCheckedAtUtc { get; set; }
     public DateTime? LastSuccessfulBackupUtc { get; set; }
     public DateTime? LastFailedBackupUtc { get; set; }

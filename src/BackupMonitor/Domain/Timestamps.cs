@@ -11,4 +11,7 @@ public static class Timestamps
         var utc = value.Kind == DateTimeKind.Utc ? value : value.ToUniversalTime();
         return new DateTime(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
     }
+
+    /// <summary>ISO 8601 UTC with `Z`, to the second (as messages and lists show times).</summary>
+    public static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,9 @@ public sealed class JobValidationException(IReadOnlyList<string> problems)
 /// <summary>An (agent, database) pair that already has a job.</summary>
 public sealed class DuplicateJobException(string message) : Exception(message);
 
+/// <summary>Acknowledging a job that is not failing.</summary>
+public sealed class JobNotFailingException(string message) : Exception(message);
+
 /// <summary>Registers, lists, updates and deactivates expected backup jobs.</summary>
 public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
 {
@@ -124,6 +127,37 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         job.IsActive = true;
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Acknowledges a failing job (SPEC §6.3): its alerts are suppressed until it recovers or is unacknowledged. An
+    /// acknowledged job keeps its first acknowledgement time. Null when no job has this id.
+    /// </summary>
+    public async Task<ExpectedBackupJob?> AcknowledgeAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null) return null;
+        if (!job.CurrentStatus.IsFailure())
+            throw new JobNotFailingException($"job {id} is not failing (status {job.CurrentStatus.ToWire()}): there is nothing to acknowledge");
+        if (job.AcknowledgedAtUtc is not null) return job;
+        // Compare-and-set: a scan that recorded a recovery in the meantime wins.
+        var now = time.UtcNow();
+        var set = await db.Jobs.Where(j => j.Id == id && j.AcknowledgedAtUtc == null && j.CurrentStatus != JobStatus.Ok && j.CurrentStatus != JobStatus.Unknown)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, now), cancellationToken);
+        await db.Entry(job).ReloadAsync(cancellationToken);
+        if (set == 0 && job.AcknowledgedAtUtc is null)
+            throw new JobNotFailingException($"job {id} is not failing (status {job.CurrentStatus.ToWire()}): there is nothing to acknowledge");
+        return job;
+    }
+
+    /// <summary>Withdraws an acknowledgement (nothing to do when there is none). Null when no job has this id.</summary>
+    public async Task<ExpectedBackupJob?> UnacknowledgeAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null) return null;
+        await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, (DateTime?)null), cancellationToken);
+        await db.Entry(job).ReloadAsync(cancellationToken);
+        return job;
     }
 
     public Task<List<BackupEntry>> EntriesAsync(int? jobId, BackupEntryStatus? status, int limit, CancellationToken cancellationToken = default)

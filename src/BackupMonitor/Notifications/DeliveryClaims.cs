@@ -37,6 +37,40 @@ public sealed class DeliveryClaims(BackupMonitorDbContext db, ClaimOwner owner, 
         return claimed == 1;
     }
 
+    /// <summary>
+    /// Claims as many of these deliveries as are pending and free, for one digest; returns those now held. The claim's
+    /// expiry carries a random microsecond, so two passes of one process never mistake each other's claims for their own.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> TryClaimManyAsync(IReadOnlyList<int> deliveryIds, DateTime until, CancellationToken cancellationToken)
+    {
+        var now = time.UtcNow();
+        var mine = Timestamps.Normalize(until + TimeSpan.FromTicks(Random.Shared.Next(1, 1_000_000) * 10L));
+        var claimed = new List<int>();
+        foreach (var chunk in deliveryIds.Chunk(500))
+        {
+            var ids = chunk.ToList();
+            await db.Deliveries
+                .Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Pending && (d.ClaimedUntilUtc == null || d.ClaimedUntilUtc < now))
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.ClaimedBy, Owner).SetProperty(d => d.ClaimedUntilUtc, mine), cancellationToken);
+            claimed.AddRange(await db.Deliveries.AsNoTracking()
+                .Where(d => ids.Contains(d.Id) && d.State == DeliveryState.Pending && d.ClaimedBy == Owner && d.ClaimedUntilUtc == mine)
+                .Select(d => d.Id).ToListAsync(cancellationToken));
+        }
+        return claimed.Order().ToList();
+    }
+
+    /// <summary>Gives claimed deliveries back untouched but for their error and next attempt (a connection-level failure).</summary>
+    public async Task ReleaseManyAsync(IReadOnlyList<int> deliveryIds, string error, DateTime nextAttempt)
+    {
+        foreach (var chunk in deliveryIds.Chunk(500))
+        {
+            var ids = chunk.ToList();
+            await db.Deliveries.Where(d => ids.Contains(d.Id) && d.ClaimedBy == Owner)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.ClaimedBy, (string?)null).SetProperty(d => d.ClaimedUntilUtc, (DateTime?)null)
+                    .SetProperty(d => d.LastError, error).SetProperty(d => d.NextAttemptAtUtc, nextAttempt), CancellationToken.None);
+        }
+    }
+
     /// <summary>Gives a claimed delivery back untouched but for its error and next attempt (a connection-level failure).</summary>
     public Task ReleaseAsync(int deliveryId, string error, DateTime nextAttempt) =>
         db.Deliveries.Where(d => d.Id == deliveryId && d.ClaimedBy == Owner)

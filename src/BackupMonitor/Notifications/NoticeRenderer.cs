@@ -46,19 +46,35 @@ public sealed class NoticeRenderer(EmailOptions options, NotificationTemplates t
         ["content_check_detail"] = entry.ContentCheckDetail,
     };
 
+    /// <summary>One message for several notices of one kind (SPEC §6.3): the §6.1 digest subject, one line per notice.</summary>
+    public RenderedNotice RenderDigest(NoticeKind kind, IReadOnlyList<DigestItem> items)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["kind"] = "digest", ["digest_kind"] = kind.ToString().ToLowerInvariant(), ["count"] = Number(items.Count),
+        };
+        var lines = items.Select(i => new Dictionary<string, object?>
+        {
+            ["company_name"] = i.Job.CompanyName, ["city"] = i.Job.City, ["agent_id"] = i.Job.AgentIdResponsible, ["database_name"] = i.Job.DatabaseName,
+            ["entry_status"] = i.Entry.Status.ToWire().ToUpperInvariant(), ["error"] = i.Entry.ErrorMessage ?? i.Entry.AgentTransferErrorMessage,
+            ["job_id"] = Number(i.Job.Id), ["entry_id"] = Number(i.Entry.Id), ["notice_id"] = Number(i.Notice.Id),
+        }).ToList();
+        return Render("digest", values, lines);
+    }
+
     /// <summary>The message of `notify test` and `destinations test`.</summary>
     public RenderedNotice RenderTest(DateTime sentAtUtc) => Render("test", new Dictionary<string, string?> { ["kind"] = "test", ["sent_at"] = Time(sentAtUtc) });
 
     /// <summary>Subject first (the other parts may show it), then the text (the HTML part may wrap it), then HTML and chat.</summary>
-    private RenderedNotice Render(string kind, Dictionary<string, string?> values)
+    private RenderedNotice Render(string kind, Dictionary<string, string?> values, IReadOnlyList<Dictionary<string, object?>>? items = null)
     {
         var language = options.Language;
-        var subject = templates.Render(kind, language, "subject", values).Trim();
+        var subject = templates.Render(kind, language, "subject", values, items).Trim();
         values["subject"] = subject;
-        var text = templates.Render(kind, language, "text", values).TrimEnd() + "\n";
+        var text = templates.Render(kind, language, "text", values, items).TrimEnd() + "\n";
         values["text"] = text;
-        var html = templates.Render(kind, language, "html", values);
-        var chat = templates.Render(kind, language, "chat", values).TrimEnd();
+        var html = templates.Render(kind, language, "html", values, items);
+        var chat = templates.Render(kind, language, "chat", values, items).TrimEnd();
         return new RenderedNotice(subject, text, html, chat);
     }
 

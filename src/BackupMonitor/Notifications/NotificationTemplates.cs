@@ -22,13 +22,17 @@ public sealed class NotificationTemplates(DeliveryOptions options)
     private readonly ConcurrentDictionary<string, IFluidTemplate> parsed = new(StringComparer.Ordinal);
 
     /// <summary>Renders one part with these values (null values are Liquid's nil, so `| default:` applies).</summary>
-    public string Render(string kind, string language, string part, IReadOnlyDictionary<string, string?> values)
+    public string Render(string kind, string language, string part, IReadOnlyDictionary<string, string?> values) => Render(kind, language, part, values, null);
+
+    /// <summary>Renders one part; a digest's notices are the list `items`, each with the values of one notice.</summary>
+    public string Render(string kind, string language, string part, IReadOnlyDictionary<string, string?> values, IReadOnlyList<Dictionary<string, object?>>? items)
     {
         var name = $"{kind}.{language}.{part}.liquid";
         var template = parsed.GetOrAdd(name, Parse);
         var context = new TemplateContext(Options);
         foreach (var (key, value) in values)
             if (value is not null) context.SetValue(key, value);
+        if (items is not null) context.SetValue("items", items);
         return part == "html" ? template.Render(context, Html) : template.Render(context);
     }
 

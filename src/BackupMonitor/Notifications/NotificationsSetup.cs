@@ -29,6 +29,9 @@ public static class NotificationsSetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, AlertmanagerChannel>());
         services.TryAddScoped<DestinationCatalog>();
         services.TryAddScoped<DeliveryClaims>();
+        services.TryAddScoped<QuietingFacts>();
+        services.TryAddScoped<MaintenanceRegistry>();
+        services.TryAddScoped<MaintenanceFollowUp>();
         services.TryAddScoped<OutboxQuery>();
         services.TryAddScoped<DestinationRegistry>();
         services.TryAddScoped<IEntryNotifier, OutboxNotifier>();

@@ -1,4 +1,5 @@
 using BackupMonitor.Configuration;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Notifications.Channels;
 using BackupMonitor.Persistence;
@@ -15,9 +16,10 @@ namespace BackupMonitor.Notifications;
 /// that cannot be reached ends its own pass at once with no attempt counted: an outage loses nothing and costs
 /// one timeout per pass. Messages are rendered here; a template fault fails that delivery, never a scan.
 /// </summary>
-public sealed class OutboxDelivery(
+public sealed partial class OutboxDelivery(
     BackupMonitorDbContext db, DeliveryClaims claims, DestinationCatalog catalog, IEnumerable<IChannel> channels, NoticeRenderer renderer,
-    EmailSwitch email, EmailOptions emailOptions, DeliveryOptions options, ScanOptions scan, TimeProvider time, ILogger<OutboxDelivery> logger) : INoticeDelivery
+    EmailSwitch email, EmailOptions emailOptions, DeliveryOptions options, AlertOptions alerts, ScanOptions scan, TimeProvider time, ILogger<OutboxDelivery> logger)
+    : INoticeDelivery
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(30);
 
@@ -33,11 +35,13 @@ public sealed class OutboxDelivery(
             var due = await db.Deliveries.AsNoTracking()
                 .Where(d => d.State == DeliveryState.Pending)
                 .Where(d => pass == DeliveryPass.EveryPending || d.NextAttemptAtUtc == null || d.NextAttemptAtUtc <= now)
-                .OrderBy(d => d.Id).Select(d => new { d.Id, d.Destination }).ToListAsync(cancellationToken);
+                .Join(db.Notices, d => d.NoticeId, n => n.Id, (d, n) => new { d.Id, d.Destination, n.Kind })
+                .OrderBy(d => d.Id).ToListAsync(cancellationToken);
             if (due.Count == 0) return DeliveryResult.None;
             var destinations = await catalog.DestinationsAsync(cancellationToken);
             var results = await Task.WhenAll(due.GroupBy(d => d.Destination, StringComparer.Ordinal)
-                .Select(g => DeliverToAsync(g.Key, destinations.GetValueOrDefault(g.Key), g.Select(d => d.Id).ToList(), cancellationToken)));
+                .Select(g => DeliverToAsync(g.Key, destinations.GetValueOrDefault(g.Key),
+                    AlertPolicy.Batches(g.Select(d => new PendingDelivery(d.Id, d.Kind)).ToList(), alerts.DigestThreshold), cancellationToken)));
             return new DeliveryResult(results.Sum(r => r.Sent), results.Sum(r => r.Failed));
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -48,17 +52,32 @@ public sealed class OutboxDelivery(
         }
     }
 
-    private async Task<DeliveryResult> DeliverToAsync(string name, Destination? destination, List<int> ids, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> DeliverToAsync(string name, Destination? destination, IReadOnlyList<DeliveryBatch> batches, CancellationToken cancellationToken)
     {
         int sent = 0, failed = 0;
         var channel = destination is null ? null : channels.FirstOrDefault(c => c.Kind == destination.Kind);
         var lease = TimeSpan.FromSeconds(Math.Max(emailOptions.TimeoutSeconds, options.WebhookTimeoutSeconds) * 4 + 60);
         IChannelSession? session = null;
+        async Task<IChannelSession> Session() => session ??= await channel!.OpenAsync(destination!, cancellationToken);
+        var remaining = batches.Sum(b => b.DeliveryIds.Count);
         try
         {
-            for (var i = 0; i < ids.Count; i++)
+            foreach (var batch in batches)
             {
-                var id = ids[i];
+                remaining -= batch.DeliveryIds.Count;
+                if (batch.IsDigest)
+                {
+                    var digest = await DeliverDigestAsync(name, destination, channel, batch, Session, lease, cancellationToken);
+                    (sent, failed) = (sent + digest.Sent, failed + digest.Failed);
+                    if (digest.DestinationDown)
+                    {
+                        if (remaining > 0)
+                            logger.LogWarning("Destination {Destination} unreachable: its {Count} other pending notification(s) wait for the next pass, no attempt counted.", name, remaining);
+                        break;
+                    }
+                    continue;
+                }
+                var id = batch.DeliveryIds[0];
                 if (!await Locked(() => claims.TryClaimAsync(id, time.UtcNow() + lease, cancellationToken))) continue;
                 var (delivery, notice, job, entry) = await Locked(() => LoadAsync(id, cancellationToken));
                 if (destination is null || channel is null)
@@ -88,16 +107,15 @@ public sealed class OutboxDelivery(
                 }
                 try
                 {
-                    session ??= await channel.OpenAsync(destination, cancellationToken);
-                    await session.SendAsync(outgoing, cancellationToken);
+                    await (await Session()).SendAsync(outgoing, cancellationToken);
                 }
                 catch (DeliveryException e) when (e.Failure == DeliveryFailure.ConnectionDown)
                 {
                     failed++;
                     await Locked(() => claims.ReleaseAsync(id, e.Message, time.UtcNow() + FirstRetry));
                     logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", job.DatabaseName, e.Message, name);
-                    if (ids.Count - i - 1 > 0)
-                        logger.LogWarning("Destination {Destination} unreachable: its {Count} other pending notification(s) wait for the next pass, no attempt counted.", name, ids.Count - i - 1);
+                    if (remaining > 0)
+                        logger.LogWarning("Destination {Destination} unreachable: its {Count} other pending notification(s) wait for the next pass, no attempt counted.", name, remaining);
                     break;
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

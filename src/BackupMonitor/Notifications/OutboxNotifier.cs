@@ -14,7 +14,8 @@ namespace BackupMonitor.Notifications;
 /// its notice nor a notice without its entry. Only plain values are written here; nothing is rendered.
 /// </summary>
 public sealed class OutboxNotifier(
-    EmailOptions options, EmailSwitch email, DestinationCatalog catalog, TimeProvider time, ILogger<OutboxNotifier> logger) : IEntryNotifier
+    EmailOptions options, AlertOptions alerts, EmailSwitch email, DestinationCatalog catalog, QuietingFacts quieting, TimeProvider time,
+    ILogger<OutboxNotifier> logger) : IEntryNotifier
 {
     private Dictionary<string, Destination>? destinations;
     private List<AlertRoute>? routes;
@@ -25,46 +26,66 @@ public sealed class OutboxNotifier(
         if (recorded.SizeDropped)
         {
             logger.LogWarning("Avertissement de taille pour le job '{Database}' : {Warning}", job.DatabaseName, entry.ErrorMessage);
-            await AddNoticeAsync(db, NoticeKind.Warning, recorded, cancellationToken);
+            var at = time.UtcNow();
+            var windows = MaintenanceCoverage.Covering(await quieting.WindowsAsync(cancellationToken), job, at);
+            var warning = AlertPolicy.Decide(new AlertFacts(NoticeKind.Warning, job.CurrentStatus, recorded.ChangedJobStatus, null, null, windows), alerts, at);
+            await AddNoticeAsync(db, NoticeKind.Warning, recorded, warning, at, cancellationToken);
         }
-        NoticeKind kind;
-        if (entry.Status != BackupEntryStatus.Success)
+        NoticeKind? kind = entry.Status != BackupEntryStatus.Success ? NoticeKind.Alert
+            : options.NotifyOnRecovery && recorded.PreviousJobStatus.IsFailure() && recorded.ChangedJobStatus && job.CurrentStatus == JobStatus.Ok ? NoticeKind.Recovery
+            : null;
+        var now = time.UtcNow();
+        var covering = kind is null or NoticeKind.Recovery ? [] : MaintenanceCoverage.Covering(await quieting.WindowsAsync(cancellationToken), job, now);
+        var facts = new AlertFacts(kind, job.CurrentStatus, recorded.ChangedJobStatus,
+            await quieting.AcknowledgedAtAsync(job.Id, cancellationToken), kind == NoticeKind.Alert ? await quieting.LastAlertAtAsync(job.Id, cancellationToken) : null, covering);
+        var decision = AlertPolicy.Decide(facts, alerts, now);
+        if (decision.ClearAcknowledgement) await quieting.ClearAcknowledgementAsync(job, cancellationToken);
+        if (!decision.Raise)
         {
-            kind = NoticeKind.Alert;
-            logger.LogInformation("Déclenchement de la notification pour le job '{Database}' avec le statut '{Status}'.", job.DatabaseName, entry.Status.ToWire());
-        }
-        else if (options.NotifyOnRecovery && recorded.PreviousJobStatus.IsFailure() && recorded.ChangedJobStatus && job.CurrentStatus == JobStatus.Ok)
-        {
-            kind = NoticeKind.Recovery;
-            logger.LogInformation("Déclenchement de la notification de rétablissement pour le job '{Database}' (statut précédent '{Previous}').", job.DatabaseName, recorded.PreviousJobStatus.ToWire());
-        }
-        else
-        {
-            logger.LogDebug("Aucune notification requise pour le statut SUCCÈS du job '{Database}'.", job.DatabaseName);
+            if (entry.Status == BackupEntryStatus.Success)
+                logger.LogDebug("Aucune notification requise pour le statut SUCCÈS du job '{Database}'.", job.DatabaseName);
+            else
+                logger.LogDebug("Pas de nouvelle alerte pour le job '{Database}' : toujours '{Status}' (ALERT_MODE=on_change, prochain rappel après ALERT_REMINDER_HOURS).", job.DatabaseName, entry.Status.ToWire());
             return;
         }
-        await AddNoticeAsync(db, kind, recorded, cancellationToken);
+        if (kind == NoticeKind.Alert)
+        {
+            quieting.AlertRaised(job.Id, now);
+            logger.LogInformation("Déclenchement de la notification pour le job '{Database}' avec le statut '{Status}'.", job.DatabaseName, entry.Status.ToWire());
+        }
+        else
+            logger.LogInformation("Déclenchement de la notification de rétablissement pour le job '{Database}' (statut précédent '{Previous}').", job.DatabaseName, recorded.PreviousJobStatus.ToWire());
+        if (decision.SuppressedBecause is { } why)
+            logger.LogInformation("Notification du job '{Database}' {Why}.", job.DatabaseName, why);
+        await AddNoticeAsync(db, kind!.Value, recorded, decision, now, cancellationToken);
     }
 
-    private async Task AddNoticeAsync(BackupMonitorDbContext db, NoticeKind kind, RecordedEntry recorded, CancellationToken cancellationToken)
+    private async Task AddNoticeAsync(
+        BackupMonitorDbContext db, NoticeKind kind, RecordedEntry recorded, AlertDecision decision, DateTime now, CancellationToken cancellationToken)
     {
         var (job, entry) = (recorded.Job, recorded.Entry);
         // Routes and destinations are read once per scan (scope), inside the first entry's transaction.
         destinations ??= await catalog.DestinationsAsync(cancellationToken);
         routes ??= await catalog.RoutesAsync(cancellationToken);
-        var now = time.UtcNow();
         var notice = new Notice
         {
             BackupEntryId = entry.Id, ExpectedJobId = job.Id, Kind = kind,
             JobStatus = job.CurrentStatus, PreviousJobStatus = recorded.PreviousJobStatus, CreatedAtUtc = now,
         };
         var names = NoticeRouting.DestinationsFor(RoutedNotice.Of(kind, job, entry.Status), routes, destinations.ContainsKey(Destination.Admins));
-        foreach (var name in names) notice.Deliveries.Add(NewDelivery(name, destinations.GetValueOrDefault(name), now));
+        foreach (var name in names)
+            notice.Deliveries.Add(decision.SuppressedBecause is { } reason
+                ? Suppressed(name, now, reason, decision.SuppressedByWindowId)
+                : NewDelivery(name, destinations.GetValueOrDefault(name), now));
         // A notice that reaches no one is still recorded, as skipped for `admins`, so the outbox shows it went nowhere.
         if (notice.Deliveries.Count == 0)
             notice.Deliveries.Add(Skipped(Destination.Admins, now, "no destination: ADMIN_EMAIL_RECIPIENT is not set and no route matches"));
         db.Notices.Add(notice);
     }
+
+    /// <summary>Recorded as it would have gone, never sent: the outbox shows what was quieted and why (SPEC §6.3).</summary>
+    private static Delivery Suppressed(string name, DateTime now, string why, int? windowId) =>
+        new() { Destination = name, State = DeliveryState.Suppressed, CreatedAtUtc = now, LastError = why, SuppressedByWindowId = windowId };
 
     private Delivery NewDelivery(string name, Destination? destination, DateTime now)
     {

@@ -28,6 +28,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<AlertRoute> Routes => Set<AlertRoute>();
     public DbSet<ScanRun> ScanRuns => Set<ScanRun>();
     public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+    public DbSet<Digest> Digests => Set<Digest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -50,6 +50,10 @@ public sealed class ScanService(IServiceScopeFactory scopes) : IDisposable
         }
         await using (var scope = scopes.CreateAsyncScope())
         {
+            await scope.ServiceProvider.GetRequiredService<MaintenanceFollowUp>().RunSafelyAsync(cancellationToken);
+        }
+        await using (var scope = scopes.CreateAsyncScope())
+        {
             var delivered = await scope.ServiceProvider.GetRequiredService<INoticeDelivery>().DeliverPendingAsync(cancellationToken, DeliveryPass.EveryPending);
             summary.NotificationsSent += delivered.Sent;
             summary.NotificationsFailed += delivered.Failed;

@@ -20,6 +20,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Email);
         services.AddSingleton(settings.Delivery);
         services.AddSingleton(settings.Content);
+        services.AddSingleton(settings.Alerts);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
         services.AddSingleton<ClaimOwner>();

@@ -8,7 +8,7 @@ public class JobsCommandsTests
     private static readonly string[] JobFields =
     [
         "id", "company_name", "city", "neighborhood", "database_name", "agent_id_responsible", "expected_hour_utc",
-        "expected_minute_utc", "grace_minutes", "is_active", "current_status", "last_checked_at_utc",
+        "expected_minute_utc", "grace_minutes", "is_active", "current_status", "acknowledged_at_utc", "last_checked_at_utc",
         "last_successful_backup_utc", "last_failed_backup_utc", "created_at_utc", "schedule", "time_zone", "next_expected_utc",
     ];
 

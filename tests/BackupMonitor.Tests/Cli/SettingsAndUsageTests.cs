@@ -8,6 +8,9 @@ public class SettingsAndUsageTests
     [InlineData("DATABASE_PROVIDER", "oracle")]
     [InlineData("MISSING_GRACE_MINUTES", "721")]
     [InlineData("NOTIFY_ON_RECOVERY", "maybe")]
+    [InlineData("ALERT_MODE", "sometimes")]
+    [InlineData("ALERT_REMINDER_HOURS", "-1")]
+    [InlineData("ALERT_DIGEST_THRESHOLD", "many")]
     public async Task A_bad_setting_stops_the_command_with_one_line_naming_it(string name, string value)
     {
         using var cli = new CliHarness();

@@ -49,8 +49,8 @@ public sealed class SeedNotifierTests
         {
             Db.Database.OpenConnection();
             Db.Database.EnsureCreated();
-            Notifier = new OutboxNotifier(options, new EmailSwitch(options, Log.For<EmailSwitch>()), new DestinationCatalog(Db, options),
-                new FakeTimeProvider(new DateTimeOffset(2025, 6, 15, 11, 0, 0, TimeSpan.Zero)), Log.For<OutboxNotifier>());
+            Notifier = new OutboxNotifier(options, AlertOptions.Default, new EmailSwitch(options, Log.For<EmailSwitch>()), new DestinationCatalog(Db, options),
+                new QuietingFacts(Db, AlertOptions.Default), new FakeTimeProvider(new DateTimeOffset(2025, 6, 15, 11, 0, 0, TimeSpan.Zero)), Log.For<OutboxNotifier>());
             renderer = new NoticeRenderer(options, new NotificationTemplates(new DeliveryOptions(6, 10, null)));
         }
 

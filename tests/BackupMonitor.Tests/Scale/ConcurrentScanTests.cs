@@ -55,6 +55,7 @@ public sealed class ConcurrentScanTests
         await using var database = await PostgresTestDatabase.CreateAsync();
         await using var smtp = await SmtpTestServer.StartAsync();
         var environment = Environment(tree, database.ConnectionString);
+        environment["ALERT_DIGEST_THRESHOLD"] = "0"; // one message per alert here; digests have their own test below
         foreach (var (key, value) in smtp.Settings()) environment[key] = value!;
         Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, "jobs", "import", tree.JobsCsv)).ExitCode);
         // Three more destinations, routed differently, on a real HTTP receiver.
@@ -108,6 +109,63 @@ public sealed class ConcurrentScanTests
         Assert.Equal(firstHundred, hundred.Count);
         Assert.Equal(firstHundred, hundred.Distinct().Count());
         Assert.All(hundred, t => Assert.Contains("Agent : Co00", t));
+    }
+
+    [Fact]
+    public async Task Two_processes_with_digests_on_put_every_alert_in_exactly_one_message_per_destination()
+    {
+        using var tree = new StagingTree(Agents, fileBytes: 16 * 1024);
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        await using var smtp = await SmtpTestServer.StartAsync();
+        var environment = Environment(tree, database.ConnectionString);
+        environment["ALERT_DIGEST_THRESHOLD"] = "4";
+        foreach (var (key, value) in smtp.Settings()) environment[key] = value!;
+        Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, "jobs", "import", tree.JobsCsv)).ExitCode);
+        await using var receiver = await HttpReceiver.StartAsync();
+        foreach (var args in new[]
+        {
+            new[] { "destinations", "add", "everything", "--kind", "webhook", "--target", receiver.BaseUrl + "/everything" },
+            ["destinations", "add", "first-hundred", "--kind", "ntfy", "--target", receiver.BaseUrl + "/first-hundred"],
+            ["routes", "add", "--destination", "everything"],
+            ["routes", "add", "--destination", "first-hundred", "--company", "Co00*"],
+        })
+            Assert.Equal(0, (await BackupMonitorProcess.RunAsync(environment, args)).ExitCode);
+
+        var results = await ScanAtOnceAsync(tree, environment, environment);
+
+        Assert.All(results, r => Assert.Equal(0, r.ExitCode));
+        var firstHundred = Enumerable.Range(0, 100).Count(StagingTree.IsCorrupted);
+        var corruptAgents = Enumerable.Range(0, Agents).Where(StagingTree.IsCorrupted).Select(i => $"Co{i:0000}_City_Centre").ToList();
+        Assert.Equal(0, await database.ScalarAsync("SELECT count(*) FROM deliveries WHERE state <> 'sent'"));
+        Assert.Equal(tree.Corrupted * 2 + firstHundred, await database.ScalarAsync("SELECT count(*) FROM deliveries"));
+        Assert.True(await database.ScalarAsync("SELECT count(*) FROM digests") >= 3, "each destination got at least one digest");
+        // A digest names only deliveries of its own destination, as many as it says it carried.
+        Assert.Equal(0, await database.ScalarAsync(
+            "SELECT count(*) FROM digests g WHERE g.count <> (SELECT count(*) FROM deliveries d WHERE d.digest_id = g.id AND d.destination = g.destination)"));
+
+        // Messages per destination = its digests + its deliveries sent alone; every alert in exactly one of them.
+        long Messages(string destination) => database.ScalarAsync(
+            $"SELECT (SELECT count(*) FROM digests WHERE destination = '{destination}') + (SELECT count(*) FROM deliveries WHERE destination = '{destination}' AND digest_id IS NULL)").Result;
+        var mails = smtp.Received().Select(m => m.Message).ToList();
+        Assert.Equal(Messages("admins"), mails.Count);
+        var mailedAgents = mails.SelectMany(m => m.Subject!.Contains("sauvegardes en échec")
+            ? m.TextBody!.Split('\n').Where(l => l.Contains("| HASH_MISMATCH |")).Select(l => l.Split(" | ")[2])
+            : m.TextBody!.Split('\n').Where(l => l.Contains("Agent Responsable")).Select(l => l.Split(':')[1].Trim())).ToList();
+        Assert.Equal(corruptAgents, mailedAgents.Order());
+
+        var hooks = receiver.At("/everything").Select(r => r.Json).ToList();
+        Assert.Equal(Messages("everything"), hooks.Count);
+        var hookedAgents = hooks.SelectMany(h => (string)h["event"]! == "digest"
+            ? h["items"]!.AsArray().Select(i => (string)i!["job"]!["agent_id_responsible"]!)
+            : [(string)h["job"]!["agent_id_responsible"]!]).ToList();
+        Assert.Equal(corruptAgents, hookedAgents.Order());
+        Assert.Equal(hooks.Count, receiver.At("/everything").Select(r => r.Headers["X-BackupMonitor-Delivery"]).Distinct().Count());
+
+        var pushes = receiver.At("/first-hundred").Select(r => r.Text).ToList();
+        Assert.Equal(Messages("first-hundred"), pushes.Count);
+        var pushedAgents = pushes.SelectMany(t => t.Split('\n')).Select(l => System.Text.RegularExpressions.Regex.Match(l, "Co00[0-9]{2}_City_Centre"))
+            .Where(m => m.Success).Select(m => m.Value).ToList();
+        Assert.Equal(corruptAgents.Take(firstHundred), pushedAgents.Order());
     }
 
     [Fact]

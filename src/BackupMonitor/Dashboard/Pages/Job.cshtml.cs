@@ -35,6 +35,26 @@ public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry reg
     public Task<IActionResult> OnPostReactivateAsync(int id, CancellationToken cancellationToken) =>
         ChangeAsync(id, registry.ReactivateAsync, T.Reactivated, cancellationToken);
 
+    public QuietingText Q => QuietingText.For(T.Language);
+
+    public async Task<IActionResult> OnPostAcknowledgeAsync(int id, CancellationToken cancellationToken)
+    {
+        if (!User.CanAct()) return RefuseReadOnly();
+        try
+        {
+            if (await registry.AcknowledgeAsync(id, cancellationToken) is null) return Message(StatusCodes.Status404NotFound, T.NoSuchJob(id));
+        }
+        catch (JobNotFailingException e)
+        {
+            return Message(StatusCodes.Status409Conflict, e.Message);
+        }
+        Flash = Q.AcknowledgedFlash;
+        return RedirectToPage(new { id });
+    }
+
+    public Task<IActionResult> OnPostUnacknowledgeAsync(int id, CancellationToken cancellationToken) =>
+        ChangeAsync(id, async (job, ct) => await registry.UnacknowledgeAsync(job, ct) is not null, Q.UnacknowledgedFlash, cancellationToken);
+
     private async Task<IActionResult> ChangeAsync(int id, Func<int, CancellationToken, Task<bool>> change, string done, CancellationToken cancellationToken)
     {
         if (!User.CanAct()) return RefuseReadOnly();

@@ -17,6 +17,10 @@ public sealed class AlertmanagerChannel(IHttpClientFactory clients, DeliveryOpti
 
     public static JsonArray Alerts(OutgoingNotice notice, DateTime now)
     {
+        // A digest is still one alert per notice here: Alertmanager groups them itself.
+        if (notice.Items is { } items)
+            return new JsonArray([.. items.SelectMany(i => Alerts(new OutgoingNotice(0, i.Notice.Id, i.Notice.Kind.ToString().ToLowerInvariant(), i.Job, i.Entry,
+                i.Notice.CreatedAtUtc, notice.Message, i.Notice.PreviousJobStatus.ToWire()), now)).Select(a => a!.DeepClone())]);
         var job = notice.Job;
         var status = notice.Event switch
         {

@@ -12,9 +12,17 @@ public sealed record RenderedNotice(string Subject, string Text, string Html, st
 public sealed record OutgoingNotice(
     int DeliveryId, int NoticeId, string Event, ExpectedBackupJob? Job, BackupEntry? Entry, DateTime CreatedAtUtc, RenderedNotice Message, string? PreviousStatus = null)
 {
-    /// <summary>Stable across retries of one delivery, so receivers can drop repeats.</summary>
-    public string DeliveryKey => DeliveryId > 0 ? DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"test-{CreatedAtUtc:yyyyMMddHHmmssfff}";
+    /// <summary>A digest's notices (SPEC §6.3), with <see cref="Event"/> `digest`; null for one notice.</summary>
+    public IReadOnlyList<DigestItem>? Items { get; init; }
+    public int DigestId { get; init; }
+
+    /// <summary>Stable across retries of one delivery, so receivers can drop repeats (a digest is named by its own id).</summary>
+    public string DeliveryKey => DigestId > 0 ? $"digest-{DigestId.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : DeliveryId > 0 ? DeliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"test-{CreatedAtUtc:yyyyMMddHHmmssfff}";
 }
+
+/// <summary>One notice carried by a digest, with its job and entry as read at delivery.</summary>
+public sealed record DigestItem(Notice Notice, ExpectedBackupJob Job, BackupEntry Entry);
 
 /// <summary>How a send failed: try again later (an attempt counted), give up now, or the destination itself is unreachable.</summary>
 public enum DeliveryFailure

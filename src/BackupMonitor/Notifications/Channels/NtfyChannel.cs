@@ -17,6 +17,8 @@ public sealed class NtfyChannel(IHttpClientFactory clients, DeliveryOptions opti
     {
         "alert" when notice.Entry?.Status.ToWire() is "hash_mismatch" or "corrupt" => 5,
         "alert" => 4,
+        "digest" when notice.Items?.Any(i => i.Notice.Kind == NoticeKind.Alert) == true =>
+            notice.Items.Any(i => i.Entry.Status.ToWire() is "hash_mismatch" or "corrupt") ? 5 : 4,
         _ => 3,
     };
 

@@ -34,7 +34,7 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
 {
     public override DestinationKind Kind => DestinationKind.Webhook;
 
-    public static JsonObject Body(OutgoingNotice notice) => new()
+    public static JsonObject Body(OutgoingNotice notice) => notice.Items is { } items ? DigestBody(notice, items) : new()
     {
         ["event"] = notice.Event,
         ["notice_id"] = notice.NoticeId > 0 ? notice.NoticeId : null,
@@ -42,6 +42,22 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
         ["text"] = notice.Message.Text,
         ["job"] = notice.Job is null ? null : ChannelJson.Of(JobView.Of(notice.Job)),
         ["entry"] = notice.Entry is null ? null : ChannelJson.Of(EntryView.Of(notice.Entry)),
+    };
+
+    /// <summary>A digest: `items` (each `{job, entry}`) instead of job and entry, and the digest's id.</summary>
+    private static JsonObject DigestBody(OutgoingNotice notice, IReadOnlyList<DigestItem> items) => new()
+    {
+        ["event"] = "digest",
+        ["digest_id"] = notice.DigestId,
+        ["kind"] = items.Count > 0 ? items[0].Notice.Kind.ToString().ToLowerInvariant() : null,
+        ["subject"] = notice.Message.Subject,
+        ["text"] = notice.Message.Text,
+        ["items"] = new JsonArray([.. items.Select(i => (JsonNode)new JsonObject
+        {
+            ["notice_id"] = i.Notice.Id,
+            ["job"] = ChannelJson.Of(JobView.Of(i.Job)),
+            ["entry"] = ChannelJson.Of(EntryView.Of(i.Entry)),
+        })]),
     };
 
     public static string Signature(string secret, byte[] body) =>

@@ -78,6 +78,9 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         delivery.HasIndex(d => d.Destination);
         // Once per destination, however many routes match.
         delivery.HasIndex(d => new { d.NoticeId, d.Destination }).IsUnique();
+        delivery.HasIndex(d => d.DigestId);
+        // The maintenance follow-up reads the few deliveries still waiting for their window's end, after every scan.
+        delivery.HasIndex(d => d.SuppressedByWindowId);
     }
 }
 

@@ -22,9 +22,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.Delivery",
                 typeof(Delivery),
                 baseEntityType,
-                propertyCount: 13,
+                propertyCount: 14,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 3,
+                unnamedIndexCount: 5,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -154,6 +154,15 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             state.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             state.AddAnnotation("Relational:ColumnName", "state");
 
+            var suppressedByWindowId = runtimeEntityType.AddProperty(
+                "SuppressedByWindowId",
+                typeof(int?),
+                propertyInfo: typeof(Delivery).GetProperty("SuppressedByWindowId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Delivery).GetField("<SuppressedByWindowId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            suppressedByWindowId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            suppressedByWindowId.AddAnnotation("Relational:ColumnName", "suppressed_by_window_id");
+
             var key = runtimeEntityType.AddKey(
                 new[] { id });
             runtimeEntityType.SetPrimaryKey(key);
@@ -164,13 +173,21 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             index.AddAnnotation("Relational:Name", "ix_deliveries_destination");
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { noticeId, destination },
-                unique: true);
-            index0.AddAnnotation("Relational:Name", "ix_deliveries_notice_id_destination");
+                new[] { digestId });
+            index0.AddAnnotation("Relational:Name", "ix_deliveries_digest_id");
 
             var index1 = runtimeEntityType.AddIndex(
+                new[] { suppressedByWindowId });
+            index1.AddAnnotation("Relational:Name", "ix_deliveries_suppressed_by_window_id");
+
+            var index2 = runtimeEntityType.AddIndex(
+                new[] { noticeId, destination },
+                unique: true);
+            index2.AddAnnotation("Relational:Name", "ix_deliveries_notice_id_destination");
+
+            var index3 = runtimeEntityType.AddIndex(
                 new[] { state, nextAttemptAtUtc });
-            index1.AddAnnotation("Relational:Name", "ix_deliveries_state_next_attempt_at_utc");
+            index3.AddAnnotation("Relational:Name", "ix_deliveries_state_next_attempt_at_utc");
 
             return runtimeEntityType;
         }

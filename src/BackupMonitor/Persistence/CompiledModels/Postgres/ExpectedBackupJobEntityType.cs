@@ -20,7 +20,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.ExpectedBackupJob",
                 typeof(ExpectedBackupJob),
                 baseEntityType,
-                propertyCount: 18,
+                propertyCount: 19,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -34,6 +34,16 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 sentinel: 0);
             id.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
             id.AddAnnotation("Relational:ColumnName", "id");
+
+            var acknowledgedAtUtc = runtimeEntityType.AddProperty(
+                "AcknowledgedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("AcknowledgedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<AcknowledgedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            acknowledgedAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            acknowledgedAtUtc.AddAnnotation("Relational:ColumnName", "acknowledged_at_utc");
 
             var activeSinceUtc = runtimeEntityType.AddProperty(
                 "ActiveSinceUtc",

@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f7f0f832-384f-482e-9c4c-aa1b12073ed3"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("8e21e6fc-9e77-4fbc-9986-0bdaf1e31f14"), entityTypeCount: 11)
         {
         }
 
@@ -23,7 +23,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
+            var digest = DigestEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
@@ -38,7 +40,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
+            DigestEntityType.CreateAnnotations(digest);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
             ScanRunEntityType.CreateAnnotations(scanRun);

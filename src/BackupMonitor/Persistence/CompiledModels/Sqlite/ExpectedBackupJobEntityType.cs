@@ -19,7 +19,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 "BackupMonitor.Domain.ExpectedBackupJob",
                 typeof(ExpectedBackupJob),
                 baseEntityType,
-                propertyCount: 18,
+                propertyCount: 19,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -32,6 +32,15 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 afterSaveBehavior: PropertySaveBehavior.Throw,
                 sentinel: 0);
             id.AddAnnotation("Relational:ColumnName", "id");
+
+            var acknowledgedAtUtc = runtimeEntityType.AddProperty(
+                "AcknowledgedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("AcknowledgedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<AcknowledgedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            acknowledgedAtUtc.AddAnnotation("Relational:ColumnName", "acknowledged_at_utc");
 
             var activeSinceUtc = runtimeEntityType.AddProperty(
                 "ActiveSinceUtc",

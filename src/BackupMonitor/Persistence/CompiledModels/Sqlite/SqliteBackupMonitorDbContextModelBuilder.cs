@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a0929e12-bcfc-4cbd-8bdf-1be9fa2066a4"), entityTypeCount: 9)
+            : base(skipDetectChanges: false, modelId: new Guid("564dde93-f3a7-4b1a-8591-792bbbf4a8d6"), entityTypeCount: 11)
         {
         }
 
@@ -22,7 +22,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
+            var digest = DigestEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
@@ -37,7 +39,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
+            DigestEntityType.CreateAnnotations(digest);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
             ScanRunEntityType.CreateAnnotations(scanRun);

@@ -287,11 +287,21 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("state");
 
+                    b.Property<int?>("SuppressedByWindowId")
+                        .HasColumnType("integer")
+                        .HasColumnName("suppressed_by_window_id");
+
                     b.HasKey("Id")
                         .HasName("pk_deliveries");
 
                     b.HasIndex("Destination")
                         .HasDatabaseName("ix_deliveries_destination");
+
+                    b.HasIndex("DigestId")
+                        .HasDatabaseName("ix_deliveries_digest_id");
+
+                    b.HasIndex("SuppressedByWindowId")
+                        .HasDatabaseName("ix_deliveries_suppressed_by_window_id");
 
                     b.HasIndex("NoticeId", "Destination")
                         .IsUnique()
@@ -337,6 +347,41 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("destinations", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Digest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("destination");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_digests");
+
+                    b.ToTable("digests", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ExpectedBackupJob", b =>
                 {
                     b.Property<int>("Id")
@@ -345,6 +390,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime?>("AcknowledgedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at_utc");
 
                     b.Property<DateTime?>("ActiveSinceUtc")
                         .HasColumnType("timestamp with time zone")
@@ -445,6 +494,75 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_expected_backup_jobs_listing");
 
                     b.ToTable("expected_backup_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.MaintenanceWindow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("agent");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Company")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Database")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("database");
+
+                    b.Property<int?>("DurationMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<DateTime?>("FromUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from_utc");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ScheduleExpression")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("schedule");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("UTC")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTime?>("UntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until_utc");
+
+                    b.HasKey("Id")
+                        .HasName("pk_maintenance_windows");
+
+                    b.ToTable("maintenance_windows", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>

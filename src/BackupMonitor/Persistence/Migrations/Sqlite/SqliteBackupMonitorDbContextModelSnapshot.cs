@@ -276,11 +276,21 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("state");
 
+                    b.Property<int?>("SuppressedByWindowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("suppressed_by_window_id");
+
                     b.HasKey("Id")
                         .HasName("pk_deliveries");
 
                     b.HasIndex("Destination")
                         .HasDatabaseName("ix_deliveries_destination");
+
+                    b.HasIndex("DigestId")
+                        .HasDatabaseName("ix_deliveries_digest_id");
+
+                    b.HasIndex("SuppressedByWindowId")
+                        .HasDatabaseName("ix_deliveries_suppressed_by_window_id");
 
                     b.HasIndex("NoticeId", "Destination")
                         .IsUnique()
@@ -326,12 +336,49 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("destinations", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Digest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.HasKey("Id")
+                        .HasName("pk_digests");
+
+                    b.ToTable("digests", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ExpectedBackupJob", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    b.Property<DateTime?>("AcknowledgedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_at_utc");
 
                     b.Property<DateTime?>("ActiveSinceUtc")
                         .HasColumnType("TEXT")
@@ -432,6 +479,73 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_expected_backup_jobs_listing");
 
                     b.ToTable("expected_backup_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.MaintenanceWindow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Agent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent");
+
+                    b.Property<string>("City")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Company")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Database")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("database");
+
+                    b.Property<int?>("DurationMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_minutes");
+
+                    b.Property<DateTime?>("FromUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_utc");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ScheduleExpression")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schedule");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("UTC")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTime?>("UntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until_utc");
+
+                    b.HasKey("Id")
+                        .HasName("pk_maintenance_windows");
+
+                    b.ToTable("maintenance_windows", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
