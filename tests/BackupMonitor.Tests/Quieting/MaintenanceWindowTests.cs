@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BackupMonitor.Tests.Api;
 using BackupMonitor.Tests.Notifications;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupMonitor.Tests.Quieting;
 
@@ -95,6 +96,37 @@ public sealed class MaintenanceWindowTests
         site.Time.Advance(TimeSpan.FromMinutes(1));
         await site.RunAsync("scan");
         Assert.Equal("alert", (string)Assert.Single(SalesHooks()).Json["event"]!);
+    }
+
+    [Fact]
+    public async Task Two_instances_settling_the_end_of_a_window_at_once_send_each_follow_up_alert_once()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        using var site = new NotificationTestSite();
+        site.Environment["ALERT_DIGEST_THRESHOLD"] = "0";
+        await site.RunAsync("destinations", "add", "hook", "--kind", "webhook", "--target", receiver.BaseUrl + "/hook");
+        await site.RunAsync("routes", "add", "--destination", "hook");
+        for (var i = 0; i < 30; i++) await site.AddJobAsync($"db{i:00}");
+        await site.RunAsync("maintenance", "add", "--from", Iso(site.Now.AddHours(-2)), "--until", Iso(site.Now.AddMinutes(10)));
+        for (var i = 0; i < 30; i++) await site.WriteReportAsync($"db{i:00}", "failed", site.Now.AddMinutes(-55));
+        await site.RunAsync("scan");
+        Assert.All(await site.DeliveriesAsync(), d => Assert.Equal(DeliveryState.Suppressed, d.State));
+
+        site.Time.Advance(TimeSpan.FromHours(2));
+        await using var first = await site.ServicesAsync();
+        await using var second = await site.ServicesAsync();
+        async Task<int> SettleAsync(IServiceProvider services)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<BackupMonitor.Notifications.MaintenanceFollowUp>().RunAsync(CancellationToken.None);
+        }
+        var settled = await Task.WhenAll(SettleAsync(first), SettleAsync(second));
+
+        Assert.Equal(30, settled.Sum());
+        Assert.All(await site.DeliveriesAsync(), d => Assert.Equal((DeliveryState.Pending, (int?)null), (d.State, d.SuppressedByWindowId)));
+        await site.RunAsync("scan");
+        var alerts = receiver.At("/hook").Select(r => (string)r.Json["job"]!["database_name"]!).ToList();
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"db{i:00}"), alerts.Order());
     }
 
     [Fact]
