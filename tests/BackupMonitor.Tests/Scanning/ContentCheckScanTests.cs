@@ -133,6 +133,34 @@ public sealed class ContentCheckScanTests : IDisposable
     }
 
     [Fact]
+    public async Task A_size_drop_under_a_maintenance_window_is_recorded_and_its_warning_suppressed_naming_the_window()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        using var site = new NotificationTestSite();
+        Assert.Equal(0, (await site.RunAsync("destinations", "add", "hook", "--kind", "webhook", "--target", receiver.BaseUrl + "/hook")).ExitCode);
+        Assert.Equal(0, (await site.RunAsync("routes", "add", "--destination", "hook")).ExitCode);
+        await site.AddJobAsync("sales");
+        var usual = GzippedDump();
+        for (var i = 3; i >= 1; i--)
+        {
+            await site.WriteReportAsync("sales", "success", site.Now.AddMinutes(-50 - i), usual);
+            await site.RunAsync("scan");
+        }
+        var from = site.Now.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var until = site.Now.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        Assert.Equal(0, (await site.RunAsync("maintenance", "add", "--database", "sales", "--from", from, "--until", until, "--reason", "reload")).ExitCode);
+
+        await site.WriteReportAsync("sales", "success", site.Now.AddMinutes(-50), GzippedDump(200));
+        await site.RunAsync("scan");
+
+        Assert.Equal(BackupEntryStatus.Success, (await site.EntriesAsync()).Last().Status);
+        var (delivery, notice, _) = Assert.Single(await site.MessagesAsync());
+        Assert.Equal((NoticeKind.Warning, "hook", DeliveryState.Suppressed, "suppressed: maintenance window 1 (reload)"),
+            (notice.Kind, delivery.Destination, delivery.State, delivery.LastError));
+        Assert.Empty(receiver.At("/hook"));
+    }
+
+    [Fact]
     public async Task Size_drop_percent_zero_turns_the_warning_off()
     {
         using var site = new NotificationTestSite();
