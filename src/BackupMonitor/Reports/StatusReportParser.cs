@@ -139,7 +139,10 @@ public static partial class StatusReportParser
         if (name.Contains("..")) return "must not contain '..'";
         if (name.Contains('\0')) return "must not contain NUL";
         if (name.StartsWith('.')) return "must not start with '.'";
+        // Filesystems limit a name to 255 bytes, and the validated copy adds `yyyyMMddTHHmmssZ_` (and maybe `-N`):
+        // counted in characters, 60 four-byte characters would pass and make a name no filesystem accepts.
         if (name.Length > 200) return "must be at most 200 characters";
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > 200) return "must be at most 200 bytes in UTF-8 (file systems limit a name to 255 bytes)";
         return null;
     }
 

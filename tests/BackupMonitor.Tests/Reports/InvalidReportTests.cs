@@ -161,6 +161,25 @@ public class InvalidReportTests
     }
 
     [Fact]
+    public async Task A_staged_file_name_too_long_for_a_filesystem_in_bytes_is_invalid_not_stuck_in_staging()
+    {
+        await using var site = await TestSite.CreateAsync();
+        await site.AddJobAsync(Good, "sales");
+        // 60 four-byte characters: 120 UTF-16 units (under the 200-character rule) but 240 bytes, over what the
+        // validated name (with its 17-character timestamp prefix) can be. Found by the report fuzzer: such a line
+        // could not be moved, so its report stayed in staging scan after scan.
+        var name = string.Concat(Enumerable.Repeat("\U0001F4BE", 60)) + ".gz";
+        site.WriteReport(Good, ReportJson.Success("sales", site.Now.AddMinutes(-20), name, new string('a', 64), 11));
+
+        var summary = await site.ScanAsync();
+
+        Assert.Equal((1, 1), (summary.ReportsRead, summary.ReportsInvalid));
+        var error = File.ReadAllText(Path.Combine(site.Quarantine, Good, "reports", "STATUS.json.error.txt"));
+        Assert.Contains("databases[0].staged_file_name: must be at most 200 bytes in UTF-8", error);
+        Assert.Empty(TestSite.FilesUnder(Path.Combine(site.Staging, Good, "log")));
+    }
+
+    [Fact]
     public async Task Scan_logs_and_ignores_a_line_for_a_database_without_an_active_job()
     {
         await using var site = await TestSite.CreateAsync();
