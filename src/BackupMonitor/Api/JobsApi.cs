@@ -16,7 +16,6 @@ public static class JobsApi
     public const int DefaultEntryLimit = 50;
     /// <summary>Without `limit`, one page of the largest size: 1,000 jobs (about 0.5 MB) and a Link while more remain.</summary>
     public const int DefaultJobLimit = NextPageLink.MaxLimit;
-    public const int MaxEntryLimit = NextPageLink.MaxLimit;
 
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder api)
     {
@@ -44,7 +43,7 @@ public static class JobsApi
                 return ApiProblems.BadField("status", $"must be one of {string.Join(", ", StatusNames.AllJobStatuses.Select(s => s.ToWire()))}, got '{status}'");
             wanted = parsed;
         }
-        if (NextPageLink.TryParse(limit, afterId, DefaultJobLimit, out var size, out var after) is { } bad) return BadPaging(bad, limit, afterId);
+        if (NextPageLink.TryParse(limit, afterId, DefaultJobLimit, out var size, out var after) is { } bad) return NextPageLink.Problem(bad, limit, afterId);
         try
         {
             var page = await pages.JobsAsync(wanted, company, city, size, after, cancellationToken);
@@ -62,7 +61,7 @@ public static class JobsApi
         int id, string? limit, [FromQuery(Name = "after_id")] string? afterId, JobRegistry registry, KeysetPages pages,
         HttpContext context, CancellationToken cancellationToken)
     {
-        if (NextPageLink.TryParse(limit, afterId, DefaultEntryLimit, out var size, out var after) is { } bad) return BadPaging(bad, limit, afterId);
+        if (NextPageLink.TryParse(limit, afterId, DefaultEntryLimit, out var size, out var after) is { } bad) return NextPageLink.Problem(bad, limit, afterId);
         if (await registry.FindAsync(id, cancellationToken) is null) return NoJob(id);
         try
         {
@@ -72,10 +71,6 @@ public static class JobsApi
         }
         catch (UnknownCursorException e) { return ApiProblems.BadField("after_id", e.Message); }
     }
-
-    private static ValidationProblem BadPaging(string field, string? limit, string? afterId) => field == "limit"
-        ? ApiProblems.BadField("limit", $"must be an integer from 1 to {MaxEntryLimit}, got '{limit}'")
-        : ApiProblems.BadField("after_id", $"must be a positive integer id, got '{afterId}'");
 
     private static async Task<Results<Created<JobView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpRequest request, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken)

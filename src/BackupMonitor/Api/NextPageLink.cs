@@ -27,6 +27,11 @@ internal static class NextPageLink
         return null;
     }
 
+    /// <summary>The 400 for a field <see cref="TryParse"/> refused, naming it and what it takes.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem Problem(string field, string? limit, string? afterId) => field == "limit"
+        ? ApiProblems.BadField("limit", $"must be an integer from 1 to {MaxLimit}, got '{limit}'")
+        : ApiProblems.BadField("after_id", $"must be a positive integer id, got '{afterId}'");
+
     /// <summary>Same path and parameters, with `after_id` moved on: a client follows it without knowing the rules.</summary>
     public static void Add(HttpContext context, int? nextAfterId)
     {

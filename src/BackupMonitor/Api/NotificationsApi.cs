@@ -33,9 +33,7 @@ public static class NotificationsApi
             wanted = parsed;
         }
         if (NextPageLink.TryParse(limit, afterId, DefaultLimit, out var size, out var after) is { } bad)
-            return bad == "limit"
-                ? ApiProblems.BadField("limit", $"must be an integer from 1 to {NextPageLink.MaxLimit}, got '{limit}'")
-                : ApiProblems.BadField("after_id", $"must be a positive integer id, got '{afterId}'");
+            return NextPageLink.Problem(bad, limit, afterId);
         var (rows, next) = await outbox.PageAsync(wanted, destination, size!.Value, after, cancellationToken);
         NextPageLink.Add(context, next);
         return TypedResults.Ok(rows.Select(DeliveryView.Of).ToList());
