@@ -15,6 +15,11 @@ public sealed class DashboardServer : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Three browser test classes start their fixtures in parallel; one of those runs hung for minutes in
+    /// Playwright.CreateAsync with no driver process alive. One start at a time, and a hang becomes a failure.
+    /// </summary>
+    private static readonly SemaphoreSlim BrowserStart = new(1, 1);
     private readonly StringBuilder log = new();
     private Process? server;
     private IPlaywright? playwright;
@@ -63,13 +68,21 @@ public sealed class DashboardServer : IAsyncLifetime
         server.BeginErrorReadLine();
         await BackupMonitorProcess.WaitUntilHealthyAsync(server, BaseUrl, () => Log, Deadline);
 
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        await BrowserStart.WaitAsync();
+        try
         {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+            playwright = await Playwright.CreateAsync().WaitAsync(Deadline);
+            Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            }).WaitAsync(Deadline);
+        }
+        finally
+        {
+            BrowserStart.Release();
+        }
     }
 
     /// <summary>A fresh browser profile (no cookies) with a signed-in page.</summary>
