@@ -2,21 +2,19 @@ using System.Diagnostics;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using BackupMonitor.Reports;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace BackupMonitor.Scanning;
 
 /// <summary>
-/// One scan (SPEC §1), batch of agents by batch of agents (<see cref="AgentBatchScan"/>): each batch is claimed
-/// with leases so that concurrent scans (several processes, one database) never handle the same agent's
-/// reports or decide its missing backups twice. A broken report or a failing job never stops the scan.
+/// Runs one scan (SPEC §1): every agent, batch by batch through the <see cref="BatchPipeline"/>. Each batch is claimed
+/// with leases so that concurrent scans (several processes, one database) never handle the same agent's reports or
+/// decide its missing backups twice. A broken report or a failing job never stops the scan.
 /// </summary>
 public sealed class Scanner(
-    BackupMonitorDbContext db,
-    ReportCollector collector,
-    AgentBatchScan batches,
-    EntryRecorder recorder,
+    ScanStore store,
+    ReportReader reader,
+    BatchPipeline pipeline,
     AgentLeases leases,
     TimeProvider time,
     ILogger<Scanner> logger)
@@ -27,8 +25,6 @@ public sealed class Scanner(
     /// </summary>
     internal const int BatchSize = 128;
 
-    internal EntryRecorder Recorder => recorder;
-
     public async Task<ScanSummary> RunAsync(CancellationToken cancellationToken = default)
     {
         await FaultInjection.WaitAtStartGateAsync(cancellationToken);
@@ -38,13 +34,13 @@ public sealed class Scanner(
 
         // Only the agents' names now: each batch loads its own jobs once it holds their claims (fresh, and the
         // scan's memory does not grow with the number of jobs).
-        var agents = collector.AgentFolders().Union(await batches.AgentsWithActiveJobsAsync(cancellationToken)).Order(StringComparer.Ordinal).ToList();
+        var agents = reader.AgentFolders().Union(await store.AgentsWithActiveJobsAsync(cancellationToken)).Order(StringComparer.Ordinal).ToList();
         var heapBeforeBatches = GC.GetTotalMemory(forceFullCollection: false);
         await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
 
-        // Pipelined: a batch's files are verified and moved on the thread pool while the previous batch commits
+        // Overlapped: a batch's files are verified and moved on the thread pool while the previous batch commits
         // on this flow (the DbContext serves one batch at a time; file work never touches it).
-        AgentBatchScan.Batch? inFlight = null;
+        BatchPipeline.Batch? inFlight = null;
         try
         {
             foreach (var batch in agents.Chunk(BatchSize))
@@ -56,10 +52,10 @@ public sealed class Scanner(
                     logger.LogDebug("Agent {Agent} is being scanned by another process; skipped", agentId);
                 }
                 if (claimed.Count == 0) continue;
-                AgentBatchScan.Batch next;
+                BatchPipeline.Batch next;
                 try
                 {
-                    next = await batches.StartAsync(claimed, summary, cancellationToken);
+                    next = await pipeline.StartAsync(claimed, summary, cancellationToken);
                 }
                 catch
                 {
@@ -82,7 +78,7 @@ public sealed class Scanner(
             if (inFlight is not null)
             {
                 // Leaving on an error: let the batch's file work end (what it moved is recognized by the next scan).
-                try { await inFlight.Verifying; } catch (Exception e) when (e is not OutOfMemoryException) { }
+                try { await inFlight.Filing; } catch (Exception e) when (e is not OutOfMemoryException) { }
                 await leases.ReleaseAsync(inFlight.Agents);
             }
         }
@@ -98,15 +94,14 @@ public sealed class Scanner(
         return summary;
     }
 
-    private async Task FinishAsync(AgentBatchScan.Batch batch, ScanSummary summary, CancellationToken cancellationToken)
+    private async Task FinishAsync(BatchPipeline.Batch batch, ScanSummary summary, CancellationToken cancellationToken)
     {
         try
         {
-            await batches.FinishAsync(batch, summary, cancellationToken);
+            await pipeline.FinishAsync(batch, summary, cancellationToken);
         }
         finally
         {
-            db.ChangeTracker.Clear();
             await leases.ReleaseAsync(batch.Agents);
         }
     }
@@ -145,8 +140,6 @@ public sealed class Scanner(
             DurationMs = summary.DurationMs,
             Host = Environment.MachineName,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.InsertAsync([run], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await store.RecordRunAsync(run, cancellationToken);
     }
 }

@@ -29,13 +29,12 @@ public static class ScanningSetup
         services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
         services.TryAddScoped<INoticeDelivery, NoNoticeDelivery>();
         services.AddSingleton<ScanService>();
+        services.AddScoped<ScanStore>();
+        services.AddScoped<ReportReader>();
         services.AddScoped<ReportFiling>();
-        services.AddScoped<ReportCollector>();
-        services.AddScoped<EntryRecorder>();
-        services.AddScoped<LineProcessor>();
-        services.AddScoped<MissingDetector>();
+        services.AddScoped<LineFiles>();
         services.AddScoped<AgentLeases>();
-        services.AddScoped<AgentBatchScan>();
+        services.AddScoped<BatchPipeline>();
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         services.AddScoped<Jobs.KeysetPages>();

@@ -25,7 +25,7 @@ public class BatchCommitTests
         var summary = await site.ScanAsync(scope =>
         {
             var scopes = scope.GetRequiredService<IServiceScopeFactory>();
-            scope.GetRequiredService<Scanner>().Recorder.BeforeCommit = _ =>
+            scope.GetRequiredService<ScanStore>().BeforeCommit = _ =>
             {
                 if (otherScanDone) return;
                 otherScanDone = true;

@@ -1,4 +1,5 @@
 using BackupMonitor.Files;
+using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,10 +32,10 @@ public class CrashSafetyTests
     }
 
     private static Action<IServiceProvider> CrashBeforeCommit =>
-        scope => scope.GetRequiredService<Scanner>().Recorder.BeforeCommit = _ => throw new SimulatedCrash();
+        scope => scope.GetRequiredService<ScanStore>().BeforeCommit = _ => throw new SimulatedCrash();
 
     private static Action<IServiceProvider> CrashAfterCommit =>
-        scope => scope.GetRequiredService<Scanner>().Recorder.AfterCommit = _ => throw new SimulatedCrash();
+        scope => scope.GetRequiredService<ScanStore>().AfterCommit = _ => throw new SimulatedCrash();
 
     [Fact]
     public async Task A_scan_killed_between_rename_and_commit_is_finished_by_the_next_scan_without_duplicates()
@@ -66,7 +67,7 @@ public class CrashSafetyTests
         FileMover.ForceCopy = true;
         try
         {
-            await site.ScanAsync(scope => scope.GetRequiredService<Scanner>().Recorder.BeforeCommit =
+            await site.ScanAsync(scope => scope.GetRequiredService<ScanStore>().BeforeCommit =
                 _ => stagedSeenAtCommit = File.Exists(site.StagedPath(Agent, "sales.sql.gz")));
         }
         finally

@@ -110,7 +110,7 @@ public class PromotionTests
         var hash = site.WriteBackup(Agent, "sales.sql.gz", "the dump");
         site.WriteReport(Agent, ReportJson.Success("sales", Operation, "sales.sql.gz", hash, 8));
 
-        var summary = await site.ScanAsync(scope => scope.GetRequiredService<LineProcessor>().BeforeHashing = File.Delete);
+        var summary = await site.ScanAsync(scope => scope.GetRequiredService<LineFiles>().BeforeHashing = File.Delete);
 
         var entry = Assert.Single(await site.EntriesAsync());
         Assert.Equal(BackupEntryStatus.Missing, entry.Status);

@@ -1,0 +1,137 @@
+using System.Data.Common;
+using BackupMonitor.Domain;
+
+namespace BackupMonitor.Persistence;
+
+/// <summary>
+/// Everything a scan reads from and writes to the database, as named methods (reads here, the commit in
+/// ScanStore.Commit.cs). Each read is one statement for a whole batch of agents, written in SQL once (see
+/// <see cref="RawSql"/> for why not LINQ); rows come back untracked, so a batch's memory is released with it.
+/// </summary>
+public sealed partial class ScanStore(BackupMonitorDbContext db)
+{
+    /// <summary>The agents that have active jobs (the scan visits them even without a staging folder).</summary>
+    public async Task<List<string>> AgentsWithActiveJobsAsync(CancellationToken cancellationToken)
+    {
+        await using var select = db.Command();
+        select.CommandText = $"SELECT DISTINCT {Job(nameof(ExpectedBackupJob.AgentIdResponsible))} FROM {db.Table<ExpectedBackupJob>()} WHERE {IsActive(select)}";
+        var agents = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) agents.Add(reader.GetString(0));
+        return agents;
+    }
+
+    /// <summary>The active jobs of these agents, in the agents' order then by id.</summary>
+    public async Task<List<ExpectedBackupJob>> ActiveJobsOfAsync(IReadOnlyList<string> agents, CancellationToken cancellationToken)
+    {
+        await using var select = db.Command();
+        select.CommandText = $"SELECT {db.AllColumns<ExpectedBackupJob>()} FROM {db.Table<ExpectedBackupJob>()} " +
+            $"WHERE {select.In(db, Job(nameof(ExpectedBackupJob.AgentIdResponsible)), "@agents", agents)} AND {IsActive(select)}";
+        var jobs = await select.ReadEntitiesAsync<ExpectedBackupJob>(db, cancellationToken);
+        var order = agents.Select((agent, i) => (agent, i)).ToDictionary(a => a.agent, a => a.i, StringComparer.Ordinal);
+        return jobs.OrderBy(j => order[j.AgentIdResponsible]).ThenBy(j => j.Id).ToList();
+    }
+
+    /// <summary>The entries of these jobs reported between two times (what an interrupted scan recorded), by job and operation time.</summary>
+    public async Task<Dictionary<(int JobId, DateTime OperationUtc), BackupEntry>> EntriesReportedAsync(
+        IReadOnlyCollection<int> jobIds, DateTime fromUtc, DateTime toUtc, CancellationToken cancellationToken)
+    {
+        if (jobIds.Count == 0) return [];
+        await using var select = db.Command();
+        var reported = Entry(nameof(BackupEntry.AgentReportTimestampUtc));
+        select.CommandText = $"SELECT {db.AllColumns<BackupEntry>()} FROM {db.Table<BackupEntry>()} " +
+            $"WHERE {select.In(db, Entry(nameof(BackupEntry.ExpectedJobId)), "@jobs", jobIds)} " +
+            $"AND {reported} >= {select.Parameter<BackupEntry>(db, "@from", nameof(BackupEntry.AgentReportTimestampUtc), fromUtc)} " +
+            $"AND {reported} <= {select.Parameter<BackupEntry>(db, "@to", nameof(BackupEntry.AgentReportTimestampUtc), toUtc)}";
+        var found = await select.ReadEntitiesAsync<BackupEntry>(db, cancellationToken);
+        return found.ToDictionary(e => (e.ExpectedJobId, e.AgentReportTimestampUtc!.Value));
+    }
+
+    /// <summary>Each job's newest entry time (operation time, or cycle for a missing entry); jobs with no entry are absent.</summary>
+    public async Task<Dictionary<int, DateTime>> NewestEntryTimesAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken)
+    {
+        var newest = new Dictionary<int, DateTime>();
+        if (jobIds.Count == 0) return newest;
+        string job = Entry(nameof(BackupEntry.ExpectedJobId)), reported = Entry(nameof(BackupEntry.AgentReportTimestampUtc)), cycle = Entry(nameof(BackupEntry.ExpectedCycleUtc));
+        await using var select = db.Command();
+        select.CommandText = $"SELECT {job}, MAX({reported}), MAX({cycle}) FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} GROUP BY {job}";
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            DateTime? a = reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc)),
+                b = reader.Read<BackupEntry, DateTime?>(db, 2, nameof(BackupEntry.ExpectedCycleUtc));
+            newest[reader.GetInt32(0)] = (a > b ? a : b ?? a) ?? DateTime.MinValue;
+        }
+        return newest;
+    }
+
+    /// <summary>The sizes of each job's last <paramref name="window"/> successes, newest first (every job gets a list).</summary>
+    public async Task<Dictionary<int, List<long>>> RecentSuccessSizesAsync(IReadOnlyCollection<int> jobIds, int window, CancellationToken cancellationToken)
+    {
+        var sizes = jobIds.ToDictionary(id => id, _ => new List<long>());
+        if (jobIds.Count == 0) return sizes;
+        string job = Entry(nameof(BackupEntry.ExpectedJobId)), reported = Entry(nameof(BackupEntry.AgentReportTimestampUtc)),
+            size = Entry(nameof(BackupEntry.ServerCalculatedStagedSize)), status = Entry(nameof(BackupEntry.Status));
+        await using var select = db.Command();
+        var success = select.Parameter<BackupEntry>(db, "@success", nameof(BackupEntry.Status), BackupEntryStatus.Success);
+        select.CommandText = $"SELECT j, s FROM (SELECT {job} AS j, {size} AS s, ROW_NUMBER() OVER (PARTITION BY {job} ORDER BY {reported} DESC) AS n " +
+            $"FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} AND {status} = {success} AND {size} IS NOT NULL) recent " +
+            $"WHERE n <= {window} ORDER BY j, n";
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) sizes[reader.GetInt32(0)].Add(reader.GetInt64(1));
+        return sizes;
+    }
+
+    /// <summary>The operation time and cycle of these jobs' entries since <paramref name="sinceUtc"/> (by either).</summary>
+    public async Task<List<(int JobId, DateTime? ReportedUtc, DateTime? CycleUtc)>> EntryTimesSinceAsync(
+        IReadOnlyCollection<int> jobIds, DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        var times = new List<(int, DateTime?, DateTime?)>();
+        if (jobIds.Count == 0) return times;
+        string job = Entry(nameof(BackupEntry.ExpectedJobId)), reported = Entry(nameof(BackupEntry.AgentReportTimestampUtc)), cycle = Entry(nameof(BackupEntry.ExpectedCycleUtc));
+        await using var select = db.Command();
+        select.CommandText = $"SELECT {job}, {reported}, {cycle} FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} " +
+            $"AND ({reported} >= {select.Parameter<BackupEntry>(db, "@since", nameof(BackupEntry.AgentReportTimestampUtc), sinceUtc)} OR {cycle} >= @since)";
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            times.Add((reader.GetInt32(0), reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc)),
+                reader.Read<BackupEntry, DateTime?>(db, 2, nameof(BackupEntry.ExpectedCycleUtc))));
+        return times;
+    }
+
+    /// <summary>The records of these report files made by earlier scans, by agent, file name and content (one query).</summary>
+    public async Task<Dictionary<(string AgentId, string FileName, string ContentSha256), ProcessedReport>> ReportRecordsAsync(
+        IReadOnlyCollection<(string AgentId, string FileName, string ContentSha256)> reports, CancellationToken cancellationToken)
+    {
+        if (reports.Count == 0) return [];
+        await using var select = db.Command();
+        select.CommandText = $"SELECT {db.AllColumns<ProcessedReport>()} FROM {db.Table<ProcessedReport>()} " +
+            $"WHERE {select.In(db, db.Column<ProcessedReport>(nameof(ProcessedReport.AgentId)), "@agents", reports.Select(r => r.AgentId).Distinct().ToList())} " +
+            $"AND {select.In(db, db.Column<ProcessedReport>(nameof(ProcessedReport.ContentSha256)), "@contents", reports.Select(r => r.ContentSha256).Distinct().ToList())}";
+        var found = await select.ReadEntitiesAsync<ProcessedReport>(db, cancellationToken);
+        return found.DistinctBy(r => (r.AgentId, r.FileName, r.ContentSha256)).ToDictionary(r => (r.AgentId, r.FileName, r.ContentSha256));
+    }
+
+    /// <summary>Which of these relative paths an entry references, as its validated path and as its quarantine path.</summary>
+    public async Task<(HashSet<string> Validated, HashSet<string> Quarantined)> ReferencedPathsAsync(
+        IReadOnlyCollection<string> validated, IReadOnlyCollection<string> quarantined, CancellationToken cancellationToken) =>
+        (await ReferencedAsync(nameof(BackupEntry.ValidatedPath), validated, cancellationToken),
+         await ReferencedAsync(nameof(BackupEntry.QuarantinePath), quarantined, cancellationToken));
+
+    private async Task<HashSet<string>> ReferencedAsync(string property, IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        if (paths.Count == 0) return referenced;
+        await using var select = db.Command();
+        select.CommandText = $"SELECT {Entry(property)} FROM {db.Table<BackupEntry>()} WHERE {select.In(db, Entry(property), "@paths", paths)}";
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) referenced.Add(reader.GetString(0));
+        return referenced;
+    }
+
+    private string Job(string property) => db.Column<ExpectedBackupJob>(property);
+    private string Entry(string property) => db.Column<BackupEntry>(property);
+
+    private string IsActive(DbCommand command) =>
+        $"{Job(nameof(ExpectedBackupJob.IsActive))} = {command.Parameter<ExpectedBackupJob>(db, "@active", nameof(ExpectedBackupJob.IsActive), true)}";
+}

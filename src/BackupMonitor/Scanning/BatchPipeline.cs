@@ -1,0 +1,182 @@
+using BackupMonitor.Configuration;
+using BackupMonitor.Decisions;
+using BackupMonitor.Domain;
+using BackupMonitor.Notifications;
+using BackupMonitor.Persistence;
+using BackupMonitor.Reports;
+using Microsoft.Extensions.Logging;
+
+namespace BackupMonitor.Scanning;
+
+/// <summary>
+/// One batch of claimed agents through the scan (SPEC §1), in four steps that each happen once:
+/// (1) <b>read</b> the agents' reports and every fact the decisions need, through the <see cref="ScanStore"/>;
+/// (2) <b>plan</b>: pure decisions (<see cref="BatchPlanner"/>) give every line its step and every missed cycle;
+/// (3) <b>files</b>: each line's staged file is hashed, decided and moved (<see cref="LineFiles"/>), lines in parallel;
+/// (4) <b>commit</b> the entries, jobs, notices and report records in one transaction, then archive the reports.
+/// Steps 1–3 run in <see cref="StartAsync"/>, step 3 in the background so that the runner (<see cref="Scanner"/>)
+/// commits the previous batch meanwhile; step 4 in <see cref="FinishAsync"/>.
+/// </summary>
+public sealed partial class BatchPipeline(
+    ScanStore store,
+    ReportReader reader,
+    ReportFiling filing,
+    LineFiles files,
+    AgentLeases leases,
+    IEntryNotifier notifier,
+    ScanOptions options,
+    ContentOptions content,
+    TimeProvider time,
+    ILogger<Scanner> logger)
+{
+    /// <summary>A batch between its start and its commit.</summary>
+    public sealed class Batch
+    {
+        internal Batch(IReadOnlyList<string> agents, Facts facts, BatchPlan plan, LineOutcome[] outcomes, Task filing)
+            => (Agents, Facts, Plan, Outcomes, Filing) = (agents, facts, plan, outcomes, filing);
+
+        public IReadOnlyList<string> Agents { get; }
+        internal Facts Facts { get; }
+        internal BatchPlan Plan { get; }
+        internal LineOutcome[] Outcomes { get; }
+        /// <summary>Step 3 on the thread pool: it never touches the database, which stays free for other batches.</summary>
+        public Task Filing { get; }
+    }
+
+    /// <summary>What step 1 read besides the plan's own facts.</summary>
+    internal sealed record Facts(
+        List<ExpectedBackupJob> Jobs, List<CollectedReport> Reports, List<RejectedReport> Rejected,
+        Dictionary<(string, string, string), ProcessedReport> ReportRecords, Dictionary<int, DateTime> NewestEntries, Dictionary<int, List<long>> RecentSizes);
+
+    /// <summary>Steps 1 to 3 (the last one started, not awaited).</summary>
+    public async Task<Batch> StartAsync(IReadOnlyList<string> agents, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        // 1. Read: the reports (files, agents in parallel), then every fact the decisions need, a query each for the batch.
+        var read = new ReportReader.AgentReports[agents.Count];
+        await WhileClaimedAsync(agents, Parallel.ForAsync(0, agents.Count, Parallelism(cancellationToken),
+            (i, _) => { read[i] = reader.Read(agents[i]); return ValueTask.CompletedTask; }), cancellationToken);
+        var (reports, rejected) = ReportIntake.Sort(read, summary, options.MinFileAgeSeconds, logger);
+        var now = time.UtcNow();
+        var jobs = await store.ActiveJobsOfAsync(agents, cancellationToken);
+        var ids = jobs.Select(j => j.Id).ToList();
+        var times = reports.SelectMany(r => r.Report.Databases).Select(l => l.OperationTimestampUtc).DefaultIfEmpty(now).ToList();
+        var recorded = await store.EntriesReportedAsync(ids, times.Min(), times.Max(), cancellationToken);
+        var covered = BatchPlanner.CoveredCycles(jobs, await store.EntryTimesSinceAsync(ids, BatchPlanner.CoverSince(jobs, now), cancellationToken));
+        var facts = new Facts(jobs, reports, rejected,
+            await store.ReportRecordsAsync(reports.Select(r => (r.AgentId, r.FileName, r.ContentSha256)).Concat(rejected.Select(r => (r.AgentId, r.FileName, r.ContentSha256))).ToList(), cancellationToken),
+            await store.NewestEntryTimesAsync(ids, cancellationToken),
+            content.SizeDropPercent > 0 ? await store.RecentSuccessSizesAsync(ids, SizeDrop.Window, cancellationToken) : []);
+
+        // 2. Plan: pure decisions over those facts.
+        var plan = BatchPlanner.Plan(new BatchFacts(jobs, reports, recorded, covered, now, options.MissingGraceMinutes));
+        LogPlan(plan, summary);
+        var destinations = await DestinationsAsync(plan, cancellationToken);
+
+        // 3. Files: each line hashed, decided and moved, in parallel, while the caller commits the previous batch.
+        var outcomes = new LineOutcome[plan.Lines.Count];
+        var filesTask = Parallel.ForAsync(0, plan.Lines.Count, Parallelism(cancellationToken),
+            async (i, ct) => outcomes[i] = await files.HandleAsync(plan.Lines[i], destinations[i], ct));
+        return new Batch(agents, facts, plan, outcomes, filesTask);
+    }
+
+    /// <summary>Step 4: waits for the batch's files, commits what they decided, then archives its reports.</summary>
+    public async Task FinishAsync(Batch batch, ScanSummary summary, CancellationToken cancellationToken)
+    {
+        await WhileClaimedAsync(batch.Agents, batch.Filing, cancellationToken);
+        var (facts, plan) = (batch.Facts, batch.Plan);
+        var now = time.UtcNow();
+        var unfinished = new HashSet<CollectedReport>();
+        var sources = new Dictionary<BackupEntry, PlannedLine>(ReferenceEqualityComparer.Instance);
+        var removeAfterCommit = new Dictionary<BackupEntry, string>(ReferenceEqualityComparer.Instance);
+        var entries = new List<(ExpectedBackupJob Job, BackupEntry Entry)>();
+        for (var i = 0; i < plan.Lines.Count; i++)
+        {
+            var line = plan.Lines[i];
+            switch (batch.Outcomes[i])
+            {
+                case LineOutcome.Decided decided:
+                    summary.BytesVerified += decided.BytesVerified;
+                    LogVerdict(line.Job, decided.Entry);
+                    entries.Add((line.Job, decided.Entry));
+                    sources[decided.Entry] = line;
+                    if (decided.RemoveAfterCommit is { } staged) removeAfterCommit[decided.Entry] = staged;
+                    break;
+                case LineOutcome.Failed failed:
+                    unfinished.Add(line.Report);
+                    LogLineFailure(line, failed.Error);
+                    break;
+            }
+        }
+        entries.AddRange(plan.Missed.Select(m => (m.Job, MissingEntry(m))));
+        foreach (var job in facts.Jobs) job.LastCheckedAtUtc = now;
+
+        var records = facts.Reports.Where(r => !unfinished.Contains(r))
+            .Select(r => (Path: r.FilePath, r.ContentSha256, Record: facts.ReportRecords.GetValueOrDefault((r.AgentId, r.FileName, r.ContentSha256)) ?? filing.NewArchiveRecord(r, now), Rejected: (RejectedReport?)null))
+            .Concat(facts.Rejected.Select(r => (Path: r.FilePath, r.ContentSha256, Record: facts.ReportRecords.GetValueOrDefault((r.AgentId, r.FileName, r.ContentSha256)) ?? filing.NewQuarantineRecord(r.AgentId, r.FileName, r.ContentSha256, r.Problems, now), Rejected: (RejectedReport?)r)))
+            .ToList();
+        var newRecords = records.Select(r => r.Record).Where(r => r.Id == 0).ToList();
+
+        var committed = await CommitAsync(facts, entries, newRecords, now, cancellationToken);
+        foreach (var (entry, error) in committed.Refused)
+        {
+            if (sources.TryGetValue(entry, out var line))
+            {
+                unfinished.Add(line.Report);
+                LogLineFailure(line, error);
+            }
+            else logger.LogInformation("Missing entry for job {Id} cycle {Cycle:o} already recorded elsewhere: {Error}", entry.ExpectedJobId, entry.ExpectedCycleUtc, error.InnerException?.Message ?? error.Message);
+        }
+        foreach (var entry in committed.Entries)
+        {
+            summary.Count(entry.Status);
+            if (removeAfterCommit.TryGetValue(entry, out var staged)) File.Delete(staged);
+        }
+        var unfinishedPaths = unfinished.Select(r => r.FilePath).ToHashSet(StringComparer.Ordinal);
+        var refusedRecords = committed.Whole ? []
+            : await CommitRecordsOneByOneAsync(records.Where(r => r.Record.Id == 0 && !unfinishedPaths.Contains(r.Path)).Select(r => r.Record).ToList(), now, cancellationToken);
+
+        // Then the reports leave staging, where their committed records say.
+        await Parallel.ForEachAsync(records.Where(r => !unfinishedPaths.Contains(r.Path) && !refusedRecords.Contains(r.Record)), Parallelism(cancellationToken),
+            (report, ct) => new ValueTask(FileReportAsync(report.Path, report.ContentSha256, report.Record, report.Rejected, ct)));
+    }
+
+    private async Task FileReportAsync(string path, string contentSha256, ProcessedReport record, RejectedReport? rejected, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (rejected is null) await filing.MoveToRecordedPlaceAsync(path, contentSha256, record, cancellationToken);
+            else await filing.QuarantineAsync(rejected.AgentId, path, contentSha256, rejected.Problems, rejected.IsLink, record, cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            logger.LogWarning("Report {Path} vanished before it could be filed; it will be read by a later scan if it comes back", path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("Report {Path} could not be filed: {Error}; it stays in staging for the next scan", path, e.Message);
+        }
+    }
+
+    private static BackupEntry MissingEntry(MissedCycle missed) => new()
+    {
+        Status = BackupEntryStatus.Missing,
+        ExpectedCycleUtc = missed.CycleUtc,
+        ErrorMessage = EntryDecision.MissedCycle(missed.CycleUtc, missed.GraceMinutes),
+    };
+
+    /// <summary>
+    /// Runs file work on every core and meanwhile renews the batch's claims (the database is idle then): hashing a
+    /// batch of large files can outlast a claim, and another scan must not take the agents over.
+    /// </summary>
+    private async Task WhileClaimedAsync(IReadOnlyList<string> agents, Task running, CancellationToken cancellationToken)
+    {
+        using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        while (await Task.WhenAny(running, Task.Delay(AgentLeases.Duration / 3, time, finished.Token)) != running)
+            await leases.RenewAsync(agents, cancellationToken);
+        await finished.CancelAsync();
+        await running;
+    }
+
+    private static ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+}
