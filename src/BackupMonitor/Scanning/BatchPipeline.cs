@@ -72,10 +72,14 @@ public sealed partial class BatchPipeline(
         LogPlan(plan, summary);
         var destinations = await DestinationsAsync(plan, cancellationToken);
 
-        // 3. Files: each line hashed, decided and moved, in parallel, while the caller commits the previous batch.
+        // 3. Files: each line hashed, decided and moved, while the caller commits the previous batch. Jobs in parallel,
+        // each job's lines in order (two lines may name the same staged file: the older one gets it).
         var outcomes = new LineOutcome[plan.Lines.Count];
-        var filesTask = Parallel.ForAsync(0, plan.Lines.Count, Parallelism(cancellationToken),
-            async (i, ct) => outcomes[i] = await files.HandleAsync(plan.Lines[i], destinations[i], ct));
+        var byJob = Enumerable.Range(0, plan.Lines.Count).GroupBy(i => plan.Lines[i].Job).ToList();
+        var filesTask = Parallel.ForEachAsync(byJob, Parallelism(cancellationToken), async (lines, ct) =>
+        {
+            foreach (var i in lines) outcomes[i] = await files.HandleAsync(plan.Lines[i], destinations[i], ct);
+        });
         return new Batch(agents, facts, plan, outcomes, filesTask);
     }
 
