@@ -23,7 +23,6 @@ public static class ScanningSetup
         services.AddSingleton(settings.Alerts);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
-        services.AddSingleton<ClaimOwner>();
         services.AddBackupMonitorDatabase(settings.Database);
         services.AddNotifications(settings.Email);
         services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
@@ -34,7 +33,6 @@ public static class ScanningSetup
         services.AddScoped<EntryRecorder>();
         services.AddScoped<LineProcessor>();
         services.AddScoped<MissingDetector>();
-        services.AddScoped<AgentLeases>();
         services.AddScoped<AgentBatchScan>();
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
