@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BackupMonitor.Cli;
+using BackupMonitor.Contracts;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

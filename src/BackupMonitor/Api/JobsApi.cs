@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BackupMonitor.Cli;
+using BackupMonitor.Contracts;
 using BackupMonitor.Domain;
 using BackupMonitor.Jobs;
 using Microsoft.AspNetCore.Builder;

@@ -1,3 +1,4 @@
+using BackupMonitor.Contracts;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

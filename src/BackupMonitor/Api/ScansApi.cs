@@ -1,4 +1,5 @@
-using BackupMonitor.Cli;
+using BackupMonitor.Contracts;
+using BackupMonitor.Scanning;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -3,7 +3,6 @@ using BackupMonitor.Configuration;
 using BackupMonitor.Demo;
 using BackupMonitor.Jobs;
 using BackupMonitor.Persistence;
-using BackupMonitor.Scanning;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupMonitor.Cli;

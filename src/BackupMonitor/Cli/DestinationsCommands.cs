@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupMonitor.Contracts;
 using BackupMonitor.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 

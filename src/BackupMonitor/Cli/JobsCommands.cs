@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupMonitor.Contracts;
 using BackupMonitor.Domain;
 using BackupMonitor.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -97,7 +98,7 @@ internal static class JobsCommands
             jobs.Select(j => new[]
             {
                 j.Id.ToString(), j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
-                JobView.ScheduleCell(j), j.CurrentStatus.ToWire(),
+                Table.ScheduleCell(j), j.CurrentStatus.ToWire(),
                 Table.Time(j.LastSuccessfulBackupUtc), Table.Time(j.LastFailedBackupUtc), j.IsActive ? "yes" : "no",
             }));
 

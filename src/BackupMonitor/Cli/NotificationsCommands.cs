@@ -1,9 +1,9 @@
 using System.CommandLine;
 using BackupMonitor.Configuration;
+using BackupMonitor.Contracts;
 using BackupMonitor.Domain;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
-using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupMonitor.Contracts;
 using BackupMonitor.Domain;
 using BackupMonitor.Scanning;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using BackupMonitor.Api;
 using BackupMonitor.Configuration;
+using BackupMonitor.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 

@@ -19,11 +19,3 @@ public sealed class ScanRun
     public long DurationMs { get; set; }
     public string? Host { get; set; }
 }
-
-/// <summary>A time-limited claim on an agent's reports, so concurrent scanners never process them twice.</summary>
-public sealed class AgentLease
-{
-    public required string AgentId { get; set; }
-    public required string Owner { get; set; }
-    public DateTime ExpiresAtUtc { get; set; }
-}

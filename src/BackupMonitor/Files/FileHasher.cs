@@ -17,17 +17,42 @@ public static class FileHasher
     public sealed record Digest(string Sha256, long Size, ContentVerdict? Content = null);
 
     /// <summary>
-    /// Reads with plain blocking calls on the calling thread: hashing is CPU work, the scan runs several files
-    /// at once on the thread pool, and per-call async file I/O costs more than it saves for small files.
-    /// With <paramref name="checkContent"/>, each buffer also goes to the content check, decoded on another thread.
+    /// The file's SHA-256 and size, read with plain blocking calls on the calling thread: hashing is CPU work, the
+    /// scan runs several files at once on the thread pool, and per-call async file I/O costs more than it saves for
+    /// small files. Synchronous, and named so.
     /// </summary>
-    public static async Task<Digest> HashAsync(string path, bool checkContent = false, CancellationToken cancellationToken = default)
+    public static Digest Hash(string path, CancellationToken cancellationToken = default)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        return await ReadOnceAsync(handle, path, checkContent, copyTo: null, cancellationToken);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long size = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer.AsSpan(0, BufferSize), size)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+                size += read;
+            }
+            return new Digest(Convert.ToHexStringLower(hash.GetHashAndReset()), size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    public static Task<Digest> HashAsync(string path, CancellationToken cancellationToken) => HashAsync(path, false, cancellationToken);
+    /// <summary>
+    /// The file's SHA-256 and size and its content check (SPEC §5.1): one blocking read, each buffer also handed to
+    /// the content check, which decodes on another thread and is awaited.
+    /// </summary>
+    public static async Task<Digest> HashAndCheckAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        return await ReadOnceAsync(handle, path, checkContent: true, copyTo: null, cancellationToken);
+    }
 
     /// <summary>
     /// Hashes (and checks) <paramref name="path"/> while copying it to <paramref name="copyPath"/> (a new file, flushed

@@ -1,6 +1,5 @@
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
-using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupMonitor.Jobs;

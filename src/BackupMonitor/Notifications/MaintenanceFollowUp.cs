@@ -2,7 +2,6 @@ using BackupMonitor.Configuration;
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
-using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

@@ -28,7 +28,6 @@ public static class NotificationsSetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, NtfyChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, AlertmanagerChannel>());
         services.TryAddScoped<DestinationCatalog>();
-        services.TryAddScoped<DeliveryClaims>();
         services.TryAddScoped<QuietingFacts>();
         services.TryAddScoped<MaintenanceRegistry>();
         services.TryAddScoped<MaintenanceFollowUp>();

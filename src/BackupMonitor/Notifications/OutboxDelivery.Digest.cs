@@ -1,7 +1,6 @@
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Notifications.Channels;
-using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

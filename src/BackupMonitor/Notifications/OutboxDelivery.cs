@@ -3,7 +3,6 @@ using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Notifications.Channels;
 using BackupMonitor.Persistence;
-using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 

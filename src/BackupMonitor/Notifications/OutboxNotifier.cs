@@ -2,7 +2,6 @@ using BackupMonitor.Configuration;
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
-using BackupMonitor.Scanning;
 using Microsoft.Extensions.Logging;
 
 namespace BackupMonitor.Notifications;

@@ -29,6 +29,11 @@ public static class DatabaseSetup
             services.AddDbContext<BackupMonitorDbContext, SqliteBackupMonitorDbContext>(
                 o => o.UseSqlite(options.ConnectionString, sqlite => sqlite.MaxBatchSize(SqliteStatementsPerCommand)).AddInterceptors(new SqlitePragmas()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
+        // The claims processes sharing the database take on agents and deliveries: one owner identity per process.
+        services.AddSingleton<ClaimOwner>();
+        services.AddScoped<Claims>();
+        services.AddScoped<AgentLeases>();
+        services.AddScoped<DeliveryClaims>();
         return services;
     }
 

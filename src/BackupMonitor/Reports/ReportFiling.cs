@@ -75,7 +75,7 @@ public sealed class ReportFiling(StorageLayout layout, ILogger<ReportFiling> log
         catch (DestinationExistsException) when (File.Exists(destination))
         {
             // An earlier run copied it but stopped before removing the staged report.
-            var existing = await FileHasher.HashAsync(destination, cancellationToken);
+            var existing = FileHasher.Hash(destination, cancellationToken);
             if (existing.Sha256 != contentSha256) throw new IOException($"'{destination}' already holds another file; '{source}' left in staging");
             logger.LogInformation("Report {Source} is already stored as {Destination}; removing the staged copy", source, destination);
             File.Delete(source);

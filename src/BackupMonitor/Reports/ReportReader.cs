@@ -84,7 +84,7 @@ public sealed class ReportReader(StorageLayout layout, ScanOptions options, Time
         if (time.GetUtcNow().UtcDateTime - info.LastWriteTimeUtc < TimeSpan.FromSeconds(options.MinFileAgeSeconds)) return new Found.Deferred(path);
         if (info.Length > StatusReportParser.MaxReportBytes)
         {
-            return new Found.Invalid(path, FileHasher.HashAsync(path).GetAwaiter().GetResult().Sha256,
+            return new Found.Invalid(path, FileHasher.Hash(path).Sha256,
                 [$"file: larger than 1 MiB ({info.Length} bytes); reports are limited to {StatusReportParser.MaxReportBytes} bytes"]);
         }
         // Never opened when empty: a named pipe (FIFO) is 0 bytes long too, and opening it would wait for a writer forever.

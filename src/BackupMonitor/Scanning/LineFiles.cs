@@ -112,7 +112,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
             : (layout.Areas.Quarantine, destination.UnreferencedQuarantined);
         var taken = destination.Taken(area);
         var unreferenced = taken ? await HashAllAsync(root, candidates, cancellationToken) : [];
-        var stagedSha256 = taken ? entry.ServerCalculatedStagedHash ?? (await FileHasher.HashAsync(staged, cancellationToken)).Sha256 : null;
+        var stagedSha256 = taken ? entry.ServerCalculatedStagedHash ?? FileHasher.Hash(staged, cancellationToken).Sha256 : null;
         var placement = FilePlacement.Place(action, destination.RelativePath, taken, unreferenced, stagedSha256,
             taken ? StorageLayout.FreeRelativePath(root, destination.RelativePath) : destination.RelativePath);
         try
@@ -181,7 +181,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
     {
         var hashed = new List<Unreferenced>();
         foreach (var candidate in candidates)
-            hashed.Add(new Unreferenced(candidate, await FileHasher.HashAsync(StorageLayout.Absolute(area, candidate), cancellationToken)));
+            hashed.Add(new Unreferenced(candidate, FileHasher.Hash(StorageLayout.Absolute(area, candidate), cancellationToken)));
         return hashed;
     }
 
@@ -197,7 +197,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
         {
             BeforeHashing?.Invoke(staged);
             var (digest, copied) = copyTo is null
-                ? (await FileHasher.HashAsync(staged, content.CheckContent, cancellationToken), false)
+                ? (content.CheckContent ? await FileHasher.HashAndCheckAsync(staged, cancellationToken) : FileHasher.Hash(staged, cancellationToken), false)
                 : await FileHasher.HashAndCopyAsync(staged, copyTo, content.CheckContent, cancellationToken);
             return (new StagedFile.Present(digest with { Content = digest.Content ?? ContentVerdict.Off }), copied);
         }
@@ -240,7 +240,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
         if (relative is null) return;
         var stored = StorageLayout.Absolute(area, relative);
         if (!File.Exists(stored)) return;
-        if (await FileHasher.HashAsync(staged, cancellationToken) != await FileHasher.HashAsync(stored, cancellationToken)) return;
+        if (FileHasher.Hash(staged, cancellationToken) != FileHasher.Hash(stored, cancellationToken)) return;
         logger.LogInformation("Staged {Staged} was already stored as {Stored} by entry {Id}; removing the staged copy", staged, stored, existing.Id);
         File.Delete(staged);
     }

@@ -23,7 +23,6 @@ public static class ScanningSetup
         services.AddSingleton(settings.Alerts);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
-        services.AddSingleton<ClaimOwner>();
         services.AddBackupMonitorDatabase(settings.Database);
         services.AddNotifications(settings.Email);
         services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
@@ -33,7 +32,6 @@ public static class ScanningSetup
         services.AddScoped<ReportReader>();
         services.AddScoped<ReportFiling>();
         services.AddScoped<LineFiles>();
-        services.AddScoped<AgentLeases>();
         services.AddScoped<BatchPipeline>();
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();

@@ -28,7 +28,7 @@ public sealed class ContentFeedTests : IDisposable
     {
         var path = BigGzip();
 
-        var digest = await FileHasher.HashAsync(path, checkContent: true);
+        var digest = await FileHasher.HashAndCheckAsync(path);
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), digest.Sha256);
         Assert.Equal(BackupFiles.SizeOf(path), digest.Size);
@@ -40,7 +40,7 @@ public sealed class ContentFeedTests : IDisposable
     {
         var cut = files.CutShort(BigGzip(), 4096);
 
-        var digest = await FileHasher.HashAsync(cut, checkContent: true);
+        var digest = await FileHasher.HashAndCheckAsync(cut);
 
         Assert.Equal(ContentVerdict.Failed("gzip+postgresql_sql", $"gzip: stream ends at byte {BackupFiles.SizeOf(cut)} before its trailer"), digest.Content);
         Assert.Equal(BackupFiles.SizeOf(cut), digest.Size);
@@ -52,7 +52,7 @@ public sealed class ContentFeedTests : IDisposable
         // The flip is in the first buffer: the check stops there, the reader goes on to the end.
         var flipped = files.Flip(BigGzip(), 5000);
 
-        var digest = await FileHasher.HashAsync(flipped, checkContent: true);
+        var digest = await FileHasher.HashAndCheckAsync(flipped);
 
         Assert.Equal(ContentCheck.Failed, digest.Content!.Result);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(flipped))), digest.Sha256);
@@ -64,11 +64,11 @@ public sealed class ContentFeedTests : IDisposable
         files.Text("small.txt", 100);
         files.Sh("gzip -k small.txt");
 
-        Assert.Equal(ContentVerdict.Passed("gzip"), (await FileHasher.HashAsync(files.PathOf("small.txt.gz"), checkContent: true)).Content);
-        Assert.Equal(ContentVerdict.Unrecognised, (await FileHasher.HashAsync(files.PathOf("small.txt"), checkContent: true)).Content);
-        Assert.Null((await FileHasher.HashAsync(files.PathOf("small.txt.gz"))).Content);
+        Assert.Equal(ContentVerdict.Passed("gzip"), (await FileHasher.HashAndCheckAsync(files.PathOf("small.txt.gz"))).Content);
+        Assert.Equal(ContentVerdict.Unrecognised, (await FileHasher.HashAndCheckAsync(files.PathOf("small.txt"))).Content);
+        Assert.Null(FileHasher.Hash(files.PathOf("small.txt.gz")).Content);
         File.WriteAllBytes(files.PathOf("empty"), []);
-        Assert.Equal(ContentVerdict.Unrecognised, (await FileHasher.HashAsync(files.PathOf("empty"), checkContent: true)).Content);
+        Assert.Equal(ContentVerdict.Unrecognised, (await FileHasher.HashAndCheckAsync(files.PathOf("empty"))).Content);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class ContentFeedTests : IDisposable
         files.Text("a.txt", 200_000);
         files.Sh("python3 -c \"import zipfile\nwith zipfile.ZipFile('big.zip', 'w', zipfile.ZIP_STORED) as z: z.write('a.txt')\"");
 
-        var digest = await FileHasher.HashAsync(files.PathOf("big.zip"), checkContent: true);
+        var digest = await FileHasher.HashAndCheckAsync(files.PathOf("big.zip"));
 
         Assert.Equal(ContentVerdict.Passed("zip"), digest.Content);
     }

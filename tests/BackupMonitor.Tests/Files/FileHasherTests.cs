@@ -17,10 +17,35 @@ public class FileHasherTests
             var path = Path.Combine(folder, "big.bin");
             await File.WriteAllBytesAsync(path, content);
 
-            var digest = await FileHasher.HashAsync(path);
+            var digest = FileHasher.Hash(path);
 
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), digest.Sha256);
             Assert.Equal(content.Length, digest.Size);
+        }
+        finally
+        {
+            TestSite.DeleteFolder(folder);
+        }
+    }
+
+    [Fact]
+    public async Task Hashing_with_the_content_check_gives_the_digest_of_hashing_alone()
+    {
+        var folder = TestSite.NewTempFolder();
+        try
+        {
+            var content = new byte[FileHasher.BufferSize * 2 + 7];
+            new Random(7).NextBytes(content);
+            var path = Path.Combine(folder, "random.bin");
+            await File.WriteAllBytesAsync(path, content);
+
+            var plain = FileHasher.Hash(path);
+            var checkedToo = await FileHasher.HashAndCheckAsync(path);
+
+            Assert.Equal((Convert.ToHexStringLower(SHA256.HashData(content)), (long)content.Length), (plain.Sha256, plain.Size));
+            Assert.Equal((plain.Sha256, plain.Size), (checkedToo.Sha256, checkedToo.Size));
+            Assert.Null(plain.Content);
+            Assert.NotNull(checkedToo.Content);
         }
         finally
         {

@@ -121,6 +121,9 @@ public sealed class TestSite : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().ProcessedReports.AsNoTracking().OrderBy(r => r.Id).ToListAsync();
     }
 
+    /// <summary>A fresh service scope (its own DbContext), as one command of one process would have.</summary>
+    public AsyncServiceScope CreateScope() => services.CreateAsyncScope();
+
     // ---- scans ----
 
     /// <summary>One scan in a fresh service scope (one DbContext), as the CLI runs it.</summary>

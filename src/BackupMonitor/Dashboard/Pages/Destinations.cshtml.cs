@@ -1,4 +1,4 @@
-using BackupMonitor.Cli;
+using BackupMonitor.Contracts;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Mvc;
 

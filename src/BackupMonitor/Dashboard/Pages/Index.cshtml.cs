@@ -1,4 +1,3 @@
-using BackupMonitor.Api;
 using BackupMonitor.Domain;
 using BackupMonitor.Scanning;
 using Microsoft.AspNetCore.Mvc;

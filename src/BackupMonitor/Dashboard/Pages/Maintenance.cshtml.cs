@@ -1,3 +1,4 @@
+using BackupMonitor.Contracts;
 using BackupMonitor.Decisions;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Mvc;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BackupMonitor.Configuration;
 using BackupMonitor.Domain;
-using BackupMonitor.Scanning;
 
 namespace BackupMonitor.Notifications.Channels;
 

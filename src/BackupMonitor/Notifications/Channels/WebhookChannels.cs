@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BackupMonitor.Cli;
 using BackupMonitor.Configuration;
+using BackupMonitor.Contracts;
 using BackupMonitor.Domain;
 
 namespace BackupMonitor.Notifications.Channels;
@@ -34,18 +34,19 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
 {
     public override DestinationKind Kind => DestinationKind.Webhook;
 
-    public static JsonObject Body(OutgoingNotice notice) => notice.Items is { } items ? DigestBody(notice, items) : new()
+    /// <summary>The body as of <paramref name="nowUtc"/> (the channel's clock): each job's `next_expected_utc` is its next cycle from then.</summary>
+    public static JsonObject Body(OutgoingNotice notice, DateTime nowUtc) => notice.Items is { } items ? DigestBody(notice, items, nowUtc) : new()
     {
         ["event"] = notice.Event,
         ["notice_id"] = notice.NoticeId > 0 ? notice.NoticeId : null,
         ["subject"] = notice.Message.Subject,
         ["text"] = notice.Message.Text,
-        ["job"] = notice.Job is null ? null : ChannelJson.Of(JobView.Of(notice.Job)),
+        ["job"] = notice.Job is null ? null : ChannelJson.Of(JobView.Of(notice.Job, nowUtc)),
         ["entry"] = notice.Entry is null ? null : ChannelJson.Of(EntryView.Of(notice.Entry)),
     };
 
     /// <summary>A digest: `items` (each `{job, entry}`) instead of job and entry, and the digest's id.</summary>
-    private static JsonObject DigestBody(OutgoingNotice notice, IReadOnlyList<DigestItem> items) => new()
+    private static JsonObject DigestBody(OutgoingNotice notice, IReadOnlyList<DigestItem> items, DateTime nowUtc) => new()
     {
         ["event"] = "digest",
         ["digest_id"] = notice.DigestId,
@@ -55,7 +56,7 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
         ["items"] = new JsonArray([.. items.Select(i => (JsonNode)new JsonObject
         {
             ["notice_id"] = i.Notice.Id,
-            ["job"] = ChannelJson.Of(JobView.Of(i.Job)),
+            ["job"] = ChannelJson.Of(JobView.Of(i.Job, nowUtc)),
             ["entry"] = ChannelJson.Of(EntryView.Of(i.Entry)),
         })]),
     };
@@ -65,7 +66,7 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
 
     protected override HttpRequestMessage Build(Destination destination, OutgoingNotice notice)
     {
-        var body = ChannelJson.Bytes(Body(notice));
+        var body = ChannelJson.Bytes(Body(notice, Time.GetUtcNow().UtcDateTime));
         var request = new HttpRequestMessage(HttpMethod.Post, destination.Target) { Content = ChannelJson.Content(body) };
         request.Headers.Add("X-BackupMonitor-Delivery", notice.DeliveryKey);
         if (!string.IsNullOrEmpty(destination.Secret)) request.Headers.Add("X-BackupMonitor-Signature-256", Signature(destination.Secret, body));

@@ -1,10 +1,9 @@
-using BackupMonitor.Notifications;
 using BackupMonitor.Scanning;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace BackupMonitor.Api;
+namespace BackupMonitor.Notifications;
 
 /// <summary>
 /// Between scans, asks the outbox to send its due notices every 30 s. The backoff itself (30 s doubling, capped

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 
-namespace BackupMonitor.Api;
+namespace BackupMonitor.Telemetry;
 
 /// <summary>
 /// `GET /metrics` (prometheus-net). Counts of jobs, entries, deliveries and recorded scans are read from the database

@@ -1,17 +1,18 @@
+using BackupMonitor.Api;
 using BackupMonitor.Cli;
 using BackupMonitor.Configuration;
 using BackupMonitor.Dashboard;
+using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
+using BackupMonitor.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 
-namespace BackupMonitor.Api;
+namespace BackupMonitor.Hosting;
 
 /// <summary>The `serve` web host: the core services, the HTTP API, the dashboard, and the background scans and deliveries.</summary>
 public static class ServeHost
@@ -34,6 +35,7 @@ public static class ServeHost
         builder.Services.AddBackupMonitorCore(settings, time);
         builder.Services.AddBackupMonitorApi(settings);
         builder.Services.AddBackupMonitorDashboard(settings);
+        AddServeLoops(builder.Services);
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapBackupMonitorApi();
@@ -57,48 +59,13 @@ public static class ServeHost
         }
     }
 
-    public static IServiceCollection AddBackupMonitorApi(this IServiceCollection services, Settings settings)
+    /// <summary>What `serve` runs besides answering requests: the metrics, the scan schedule and the delivery loop.</summary>
+    private static void AddServeLoops(IServiceCollection services)
     {
-        // Data protection (used by the dashboard's cookies) keeps its keys under the data root: see AddBackupMonitorDashboard.
-        services.AddApiKeyAuthentication(ApiKeys.From(settings));
-        services.AddSingleton<FailedAuthentications>();
-        services.AddProblemDetails();
-        services.Configure<JsonOptions>(o =>
-        {
-            // The CLI's `--format json` settings, so that both print the same documents.
-            o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
-            o.SerializerOptions.DictionaryKeyPolicy = Json.Options.DictionaryKeyPolicy;
-            o.SerializerOptions.Encoder = Json.Options.Encoder;
-            o.SerializerOptions.DefaultIgnoreCondition = Json.Options.DefaultIgnoreCondition;
-            o.SerializerOptions.WriteIndented = Json.Options.WriteIndented;
-        });
-        services.AddOpenApi();
         services.AddSingleton<ServeMetrics>();
         services.AddSingleton<MeteredScans>();
         services.AddHostedService<ScheduledScans>();
         services.AddHostedService<NoticeDeliveryLoop>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        return services;
-    }
-
-    public static WebApplication MapBackupMonitorApi(this WebApplication app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseDashboardLanguages();
-        app.UseAuthentication();
-        app.UseFailedAuthenticationLimit();
-        app.UseAuthorization();
-        app.MapOpenApi().AllowAnonymous(); // /openapi/v1.json: describes the routes, holds no data
-        app.MapHealthApi();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<ServeMetrics>().Registry)
-            .RequireAuthorization(ApiKeyAuthentication.ReadPolicy);
-        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthentication.ReadPolicy);
-        api.MapJobsApi();
-        api.MapScansApi();
-        api.MapNotificationsApi();
-        api.MapDestinationsApi();
-        api.MapMaintenanceApi();
-        return app;
     }
 }

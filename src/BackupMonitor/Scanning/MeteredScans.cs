@@ -1,7 +1,7 @@
-using BackupMonitor.Scanning;
+using BackupMonitor.Telemetry;
 using Microsoft.Extensions.Logging;
 
-namespace BackupMonitor.Api;
+namespace BackupMonitor.Scanning;
 
 /// <summary>
 /// How `serve` starts scans (the schedule and POST /api/scans) through <see cref="ScanService"/>, recording each in

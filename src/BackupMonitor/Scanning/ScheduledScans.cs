@@ -2,7 +2,7 @@ using BackupMonitor.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace BackupMonitor.Api;
+namespace BackupMonitor.Scanning;
 
 /// <summary>A scan at start, then one every SCAN_INTERVAL_SECONDS; a failed scan is logged and the next one still runs.</summary>
 public sealed class ScheduledScans(MeteredScans scans, ScanOptions options, TimeProvider time, ILogger<ScheduledScans> logger) : BackgroundService

@@ -1,0 +1,54 @@
+using BackupMonitor.Configuration;
+using BackupMonitor.Contracts;
+using BackupMonitor.Dashboard;
+using BackupMonitor.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
+
+namespace BackupMonitor.Api;
+
+/// <summary>The HTTP API of `serve`: API-key authentication, problem details, JSON settings, OpenAPI and the routes.</summary>
+public static class ApiSetup
+{
+    public static IServiceCollection AddBackupMonitorApi(this IServiceCollection services, Settings settings)
+    {
+        // Data protection (used by the dashboard's cookies) keeps its keys under the data root: see AddBackupMonitorDashboard.
+        services.AddApiKeyAuthentication(ApiKeys.From(settings));
+        services.AddSingleton<FailedAuthentications>();
+        services.AddProblemDetails();
+        services.Configure<JsonOptions>(o =>
+        {
+            // The CLI's `--format json` settings, so that both print the same documents.
+            o.SerializerOptions.PropertyNamingPolicy = Json.Options.PropertyNamingPolicy;
+            o.SerializerOptions.DictionaryKeyPolicy = Json.Options.DictionaryKeyPolicy;
+            o.SerializerOptions.Encoder = Json.Options.Encoder;
+            o.SerializerOptions.DefaultIgnoreCondition = Json.Options.DefaultIgnoreCondition;
+            o.SerializerOptions.WriteIndented = Json.Options.WriteIndented;
+        });
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static WebApplication MapBackupMonitorApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDashboardLanguages();
+        app.UseAuthentication();
+        app.UseFailedAuthenticationLimit();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous(); // /openapi/v1.json: describes the routes, holds no data
+        app.MapHealthApi();
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<ServeMetrics>().Registry)
+            .RequireAuthorization(ApiKeyAuthentication.ReadPolicy);
+        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthentication.ReadPolicy);
+        api.MapJobsApi();
+        api.MapScansApi();
+        api.MapNotificationsApi();
+        api.MapDestinationsApi();
+        api.MapMaintenanceApi();
+        return app;
+    }
+}
