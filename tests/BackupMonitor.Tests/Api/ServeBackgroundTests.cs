@@ -1,10 +1,15 @@
+using BackupMonitor.Api;
 using BackupMonitor.Notifications;
+using BackupMonitor.Scanning;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BackupMonitor.Tests.Api;
 
+/// <summary>
+/// `serve`'s background loops on the fake clock. Each step advances the clock to one tick, then waits (polling, with a
+/// deadline) for what that tick must cause before asserting, so a loop that ticks late, early or not at all fails.
+/// </summary>
 public sealed class ServeBackgroundTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -12,23 +17,39 @@ public sealed class ServeBackgroundTests
     [Fact]
     public async Task Serve_scans_at_start_and_then_every_interval()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await ApiTestHost.StartAsync(time: time, background: true, changeSettings: s => s["SCAN_INTERVAL_SECONDS"] = "600");
-        await Eventually(() => host.Db(db => db.ScanRuns.Count()) == 1);
+        var time = TestClock.New();
+        var delivery = new CountingNoticeDelivery();
+        await using var host = await ApiTestHost.StartAsync(s => s.AddSingleton<INoticeDelivery>(delivery), time, background: true,
+            changeSettings: s => s["SCAN_INTERVAL_SECONDS"] = "600");
+        var scans = host.App.Services.GetRequiredService<ScanService>();
+        await Eventually(() => ScanStarts(host).Count == 1 && !scans.IsRunning); // the scan at start, over
+
         time.Advance(TimeSpan.FromSeconds(599));
+        // The host has lived through those 599 s: the delivery loop woke and ran its pass, and no scan is under way.
+        await Eventually(() => delivery.Passes.Contains(DeliveryPass.Due) && !scans.IsRunning);
         Assert.Equal(1, host.Db(db => db.ScanRuns.Count()));
-        await Eventually(() => host.Db(db => db.ScanRuns.Count()) == 2, () => time.Advance(TimeSpan.FromSeconds(1)));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually(() => ScanStarts(host).Count == 2); // the tick at the interval, and its scan
+        Assert.Equal([TestClock.Start, TestClock.Start.AddSeconds(600)], ScanStarts(host));
     }
 
     [Fact]
     public async Task Serve_delivers_due_notices_between_scans()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = TestClock.New();
         var delivery = new CountingNoticeDelivery();
         await using var host = await ApiTestHost.StartAsync(s => s.AddSingleton<INoticeDelivery>(delivery), time, background: true,
             changeSettings: s => s["SCAN_INTERVAL_SECONDS"] = "86400");
-        await Eventually(() => host.Db(db => db.ScanRuns.Count()) == 1 && delivery.Calls == 1); // the start scan delivers once
-        await Eventually(() => delivery.Calls >= 3, () => time.Advance(TimeSpan.FromSeconds(30)));
+        var scans = host.App.Services.GetRequiredService<ScanService>();
+        await Eventually(() => host.Db(db => db.ScanRuns.Count()) == 1 && delivery.Calls == 1 && !scans.IsRunning); // the start scan delivers once
+
+        for (var pass = 2; pass <= 3; pass++)
+        {
+            time.Advance(NoticeDeliveryLoop.Interval);
+            await Eventually(() => delivery.Calls == pass); // this tick's pass
+        }
+        Assert.Equal([DeliveryPass.EveryPending, DeliveryPass.Due, DeliveryPass.Due], delivery.Passes); // the start scan's, then the loop's
         Assert.Equal(1, host.Db(db => db.ScanRuns.Count()));
     }
 
@@ -51,14 +72,16 @@ public sealed class ServeBackgroundTests
         Assert.Equal(1, host.Db(db => db.ScanRuns.Count()));
     }
 
-    /// <summary>Polls (doing <paramref name="step"/> between tries) until the condition holds or the deadline passes.</summary>
-    private static async Task Eventually(Func<bool> condition, Action? step = null)
+    private static List<DateTime> ScanStarts(ApiTestHost host) =>
+        host.Db(db => db.ScanRuns.OrderBy(r => r.Id).Select(r => r.StartedAtUtc).ToList());
+
+    /// <summary>Polls until the condition holds; fails if the deadline (wall clock) passes first.</summary>
+    private static async Task Eventually(Func<bool> condition)
     {
         var until = DateTime.UtcNow + Deadline;
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
-            step?.Invoke();
             await Task.Delay(20);
         }
     }
