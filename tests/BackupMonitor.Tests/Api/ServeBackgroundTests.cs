@@ -22,15 +22,15 @@ public sealed class ServeBackgroundTests
         await using var host = await ApiTestHost.StartAsync(s => s.AddSingleton<INoticeDelivery>(delivery), time, background: true,
             changeSettings: s => s["SCAN_INTERVAL_SECONDS"] = "600");
         var scans = host.App.Services.GetRequiredService<ScanService>();
-        await Eventually(() => ScanStarts(host).Count == 1 && !scans.IsRunning); // the scan at start, over
+        await Eventually(() => ScanStarts(host).Count == 1 && !scans.IsRunning, "the scan at start, over");
 
         time.Advance(TimeSpan.FromSeconds(599));
         // The host has lived through those 599 s: the delivery loop woke and ran its pass, and no scan is under way.
-        await Eventually(() => delivery.Passes.Contains(DeliveryPass.Due) && !scans.IsRunning);
+        await Eventually(() => delivery.Passes.Contains(DeliveryPass.Due) && !scans.IsRunning, "the delivery loop's pass at 599 s, and no scan running");
         Assert.Equal(1, host.Db(db => db.ScanRuns.Count()));
 
         time.Advance(TimeSpan.FromSeconds(1));
-        await Eventually(() => ScanStarts(host).Count == 2); // the tick at the interval, and its scan
+        await Eventually(() => ScanStarts(host).Count == 2, "the scan of the tick at 600 s");
         Assert.Equal([TestClock.Start, TestClock.Start.AddSeconds(600)], ScanStarts(host));
     }
 
@@ -42,12 +42,12 @@ public sealed class ServeBackgroundTests
         await using var host = await ApiTestHost.StartAsync(s => s.AddSingleton<INoticeDelivery>(delivery), time, background: true,
             changeSettings: s => s["SCAN_INTERVAL_SECONDS"] = "86400");
         var scans = host.App.Services.GetRequiredService<ScanService>();
-        await Eventually(() => host.Db(db => db.ScanRuns.Count()) == 1 && delivery.Calls == 1 && !scans.IsRunning); // the start scan delivers once
+        await Eventually(() => host.Db(db => db.ScanRuns.Count()) == 1 && delivery.Calls == 1 && !scans.IsRunning, "the start scan, which delivers once");
 
         for (var pass = 2; pass <= 3; pass++)
         {
             time.Advance(NoticeDeliveryLoop.Interval);
-            await Eventually(() => delivery.Calls == pass); // this tick's pass
+            await Eventually(() => delivery.Calls == pass, $"delivery pass {pass}, of the tick at {30 * (pass - 1)} s");
         }
         Assert.Equal([DeliveryPass.EveryPending, DeliveryPass.Due, DeliveryPass.Due], delivery.Passes); // the start scan's, then the loop's
         Assert.Equal(1, host.Db(db => db.ScanRuns.Count()));
@@ -75,13 +75,13 @@ public sealed class ServeBackgroundTests
     private static List<DateTime> ScanStarts(ApiTestHost host) =>
         host.Db(db => db.ScanRuns.OrderBy(r => r.Id).Select(r => r.StartedAtUtc).ToList());
 
-    /// <summary>Polls until the condition holds; fails if the deadline (wall clock) passes first.</summary>
-    private static async Task Eventually(Func<bool> condition)
+    /// <summary>Polls until the condition holds; fails, naming <paramref name="what"/>, if the deadline (wall clock) passes first.</summary>
+    private static async Task Eventually(Func<bool> condition, string what)
     {
         var until = DateTime.UtcNow + Deadline;
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < until, "condition not met before the deadline");
+            Assert.True(DateTime.UtcNow < until, $"not seen before the deadline: {what}");
             await Task.Delay(20);
         }
     }
