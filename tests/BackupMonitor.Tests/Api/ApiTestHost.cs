@@ -92,15 +92,15 @@ public sealed class ApiTestHost : IAsyncDisposable
         return query(scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>());
     }
 
-    /// <summary>A job as POST /api/jobs takes it, expected at <see cref="TestClock.Start"/>'s hour and minute unless told.</summary>
+    /// <summary>A job as POST /api/jobs takes it, expected at <see cref="TestClock.DefaultStart"/>'s hour and minute unless told.</summary>
     public static object JobBody(string database = "sales", string company = "ACME", string city = "Paris", int? hour = null, int? minute = null) => new
     {
         company_name = company,
         city,
         neighborhood = "Centre",
         database_name = database,
-        expected_hour_utc = hour ?? TestClock.Start.Hour,
-        expected_minute_utc = minute ?? TestClock.Start.Minute,
+        expected_hour_utc = hour ?? TestClock.DefaultStart.Hour,
+        expected_minute_utc = minute ?? TestClock.DefaultStart.Minute,
         grace_minutes = 60,
     };
 

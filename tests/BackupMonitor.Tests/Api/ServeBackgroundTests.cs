@@ -7,8 +7,9 @@ using Microsoft.Extensions.Hosting;
 namespace BackupMonitor.Tests.Api;
 
 /// <summary>
-/// `serve`'s background loops on the fake clock. Each step advances the clock to one tick, then waits (polling, with a
-/// deadline) for what that tick must cause before asserting, so a loop that ticks late, early or not at all fails.
+/// `serve`'s background loops on the fake clock. Each loop starts on its own thread, so a test first waits for the
+/// loop's timer; each step then advances the clock to one tick and waits (polling, with a deadline) for what that tick
+/// must cause before asserting, so a loop that ticks late, early or not at all fails.
 /// </summary>
 public sealed class ServeBackgroundTests
 {
@@ -23,6 +24,7 @@ public sealed class ServeBackgroundTests
             changeSettings: s => s["SCAN_INTERVAL_SECONDS"] = "600");
         var scans = host.App.Services.GetRequiredService<ScanService>();
         await Eventually(() => ScanStarts(host).Count == 1 && !scans.IsRunning, "the scan at start, over");
+        await Eventually(() => time.TimerPeriods.Contains(NoticeDeliveryLoop.Interval), "the delivery loop listening to the clock");
 
         time.Advance(TimeSpan.FromSeconds(599));
         // The host has lived through those 599 s: the delivery loop woke and ran its pass, and no scan is under way.
@@ -31,7 +33,7 @@ public sealed class ServeBackgroundTests
 
         time.Advance(TimeSpan.FromSeconds(1));
         await Eventually(() => ScanStarts(host).Count == 2, "the scan of the tick at 600 s");
-        Assert.Equal([TestClock.Start, TestClock.Start.AddSeconds(600)], ScanStarts(host));
+        Assert.Equal([TestClock.DefaultStart, TestClock.DefaultStart.AddSeconds(600)], ScanStarts(host));
     }
 
     [Fact]
@@ -43,6 +45,7 @@ public sealed class ServeBackgroundTests
             changeSettings: s => s["SCAN_INTERVAL_SECONDS"] = "86400");
         var scans = host.App.Services.GetRequiredService<ScanService>();
         await Eventually(() => host.Db(db => db.ScanRuns.Count()) == 1 && delivery.Calls == 1 && !scans.IsRunning, "the start scan, which delivers once");
+        await Eventually(() => time.TimerPeriods.Contains(NoticeDeliveryLoop.Interval), "the delivery loop listening to the clock");
 
         for (var pass = 2; pass <= 3; pass++)
         {
