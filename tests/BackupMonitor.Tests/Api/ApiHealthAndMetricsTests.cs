@@ -31,7 +31,7 @@ public sealed class ApiHealthAndMetricsTests
     {
         await using var host = await ApiTestHost.StartAsync(changeSettings: s => s["ADMIN_EMAIL_RECIPIENT"] = "ops@backup.test");
         await host.CreateJobAsync(ApiTestHost.JobBody());
-        ApiTestHost.StageSuccessfulBackup(host.Root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-2));
+        host.Agents.WriteSuccessfulBackup("ACME_Paris_Centre", "sales", host.Now.AddMinutes(-2));
         Assert.Equal(HttpStatusCode.OK, (await host.Full.PostAsync("/api/scans", null)).StatusCode);
 
         var response = await host.Read.GetAsync("/metrics");
@@ -54,7 +54,7 @@ public sealed class ApiHealthAndMetricsTests
         Assert.Contains("backupmonitor_scan_duration_seconds_count 1", lines);
         Assert.Contains(lines, l => l.StartsWith("backupmonitor_bytes_verified_total ") && double.Parse(l.Split(' ')[1]) > 0);
         var lastScan = double.Parse(lines.Single(l => l.StartsWith("backupmonitor_last_scan_timestamp_seconds ")).Split(' ')[1]);
-        Assert.InRange(lastScan, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeSeconds());
+        Assert.InRange(lastScan, host.Time.GetUtcNow().AddMinutes(-5).ToUnixTimeSeconds(), host.Time.GetUtcNow().AddMinutes(1).ToUnixTimeSeconds());
         Assert.DoesNotContain(ApiTestHost.FullKey, text);
     }
 }

@@ -94,7 +94,7 @@ public sealed class ApiKeyTests
     [Fact]
     public void Serve_refuses_to_start_without_any_key()
     {
-        var settings = Settings.From(Settings.BuildConfiguration(new Dictionary<string, string?> { ["BACKUP_ROOT"] = Path.GetTempPath() }, new Dictionary<string, string?>()));
+        var settings = TestSettings.Parse(new Dictionary<string, string?> { ["BACKUP_ROOT"] = Path.GetTempPath() });
         var error = Assert.Throws<SettingsException>(() => ApiKeys.From(settings));
         Assert.StartsWith("API_KEYS: serve needs at least one API key", error.Message);
     }
@@ -102,21 +102,21 @@ public sealed class ApiKeyTests
     [Fact]
     public async Task Serve_command_without_keys_exits_1_with_one_line()
     {
-        var root = ApiTestHost.NewRoot();
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CliApp.RunAsync(["serve", "--urls", "http://127.0.0.1:0"],
-            new CliContext(output, error, new Dictionary<string, string?> { ["BACKUP_ROOT"] = root }, TimeProvider.System));
-        Assert.Equal(CliApp.Failed, code);
-        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var cli = new CliHarness();
+        var root = cli.DataRoot;
+        cli.Environment.Clear();
+        cli.Environment["BACKUP_ROOT"] = root;
+        var run = await cli.RunAsync("serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(CliApp.Failed, run.ExitCode);
+        var line = Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: API_KEYS:", line);
     }
 
     [Fact]
     public void Short_keys_are_refused_without_showing_them()
     {
-        var settings = Settings.From(Settings.BuildConfiguration(
-            new Dictionary<string, string?> { ["BACKUP_ROOT"] = Path.GetTempPath(), ["API_READ_KEYS"] = "short-secret" }, new Dictionary<string, string?>()));
+        var settings = TestSettings.Parse(
+            new Dictionary<string, string?> { ["BACKUP_ROOT"] = Path.GetTempPath(), ["API_READ_KEYS"] = "short-secret" });
         var error = Assert.Throws<SettingsException>(() => ApiKeys.From(settings));
         Assert.StartsWith("API_READ_KEYS:", error.Message);
         Assert.DoesNotContain("short-secret", error.Message);
@@ -125,12 +125,12 @@ public sealed class ApiKeyTests
     [Fact]
     public void Keys_give_full_or_read_access_and_a_key_in_both_lists_is_full()
     {
-        var settings = Settings.From(Settings.BuildConfiguration(new Dictionary<string, string?>
+        var settings = TestSettings.Parse(new Dictionary<string, string?>
         {
             ["BACKUP_ROOT"] = Path.GetTempPath(),
             ["API_KEYS"] = "aaaaaaaaaaaaaaaa1, both-lists-0123456789",
             ["API_READ_KEYS"] = "rrrrrrrrrrrrrrrr1,both-lists-0123456789",
-        }, new Dictionary<string, string?>()));
+        });
         var keys = ApiKeys.From(settings);
         Assert.Equal(ApiAccess.Full, keys.Check("aaaaaaaaaaaaaaaa1"));
         Assert.Equal(ApiAccess.Read, keys.Check("rrrrrrrrrrrrrrrr1"));

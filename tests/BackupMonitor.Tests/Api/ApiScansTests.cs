@@ -14,7 +14,7 @@ public sealed class ApiScansTests
     {
         await using var host = await ApiTestHost.StartAsync();
         var job = await host.CreateJobAsync(ApiTestHost.JobBody());
-        ApiTestHost.StageSuccessfulBackup(host.Root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-2));
+        host.Agents.WriteSuccessfulBackup("ACME_Paris_Centre", "sales", host.Now.AddMinutes(-2));
 
         var response = await host.Full.PostAsync("/api/scans", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -35,7 +35,7 @@ public sealed class ApiScansTests
     {
         await using var host = await ApiTestHost.StartAsync();
         var job = await host.CreateJobAsync(ApiTestHost.JobBody());
-        ApiTestHost.StageSuccessfulBackup(host.Root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-3));
+        host.Agents.WriteSuccessfulBackup("ACME_Paris_Centre", "sales", host.Now.AddMinutes(-3));
         var api = JsonNode.Parse(await (await host.Full.PostAsync("/api/scans", null)).Content.ReadAsStringAsync())!;
         var cli = JsonNode.Parse(await host.CliAsync("scan", "--format", "json"))!;
         Assert.Equal(Shape(cli), Shape(api));
@@ -50,8 +50,8 @@ public sealed class ApiScansTests
     {
         await using var host = await ApiTestHost.StartAsync();
         var job = await host.CreateJobAsync(ApiTestHost.JobBody());
-        ApiTestHost.StageSuccessfulBackup(host.Root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-4));
-        ApiTestHost.StageSuccessfulBackup(host.Root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-2));
+        host.Agents.WriteSuccessfulBackup("ACME_Paris_Centre", "sales", host.Now.AddMinutes(-4));
+        host.Agents.WriteSuccessfulBackup("ACME_Paris_Centre", "sales", host.Now.AddMinutes(-2));
         await host.Full.PostAsync("/api/scans", null);
         var all = JsonNode.Parse(await host.Read.GetStringAsync($"/api/jobs/{job["id"]}/entries"))!.AsArray();
         Assert.Equal(2, all.Count);
@@ -83,7 +83,7 @@ public sealed class ApiScansTests
     {
         await using var host = await ApiTestHost.StartAsync();
         var job = await host.CreateJobAsync(ApiTestHost.JobBody());
-        ApiTestHost.StageSuccessfulBackup(host.Root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-2));
+        host.Agents.WriteSuccessfulBackup("ACME_Paris_Centre", "sales", host.Now.AddMinutes(-2));
         await host.Full.PostAsync("/api/scans", null);
         var created = new DateTime(2026, 11, 23, 2, 15, 0, DateTimeKind.Utc);
         host.Db(db =>

@@ -22,16 +22,17 @@ internal sealed class HeldNoticeDelivery : INoticeDelivery
     }
 }
 
-/// <summary>Counts delivery passes.</summary>
+/// <summary>Counts delivery passes and keeps which kind each was (a scan's <see cref="DeliveryPass.EveryPending"/>, the loop's <see cref="DeliveryPass.Due"/>).</summary>
 internal sealed class CountingNoticeDelivery : INoticeDelivery
 {
-    private int calls;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DeliveryPass> passes = new();
 
-    public int Calls => Volatile.Read(ref calls);
+    public int Calls => passes.Count;
+    public IReadOnlyList<DeliveryPass> Passes => passes.ToArray();
 
     public Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken, DeliveryPass pass = DeliveryPass.Due)
     {
-        Interlocked.Increment(ref calls);
+        passes.Enqueue(pass);
         return Task.FromResult(DeliveryResult.None);
     }
 }

@@ -1,12 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BackupMonitor.Api;
-using BackupMonitor.Cli;
-using BackupMonitor.Configuration;
 using BackupMonitor.Hosting;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
@@ -15,27 +11,36 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BackupMonitor.Tests.Api;
 
 /// <summary>
-/// `serve`'s web host on an in-memory server, over a real SQLite file in a temporary folder. The background
-/// loops are left out unless asked for, so that a test decides when scans run.
+/// `serve`'s web host on an in-memory server, over a fresh database of the suite's provider and a temporary
+/// BACKUP_ROOT, on the fake clock (<see cref="TestClock"/> unless a test brings its own). The background loops are
+/// left out unless asked for, so that a test decides when scans run.
 /// </summary>
 public sealed class ApiTestHost : IAsyncDisposable
 {
     public const string FullKey = "full-key-0123456789abcdef";
     public const string ReadKey = "read-key-0123456789abcdef";
 
-    private ApiTestHost(string root, Dictionary<string, string?> settings, WebApplication app)
+    private ApiTestHost(string root, Dictionary<string, string?> settings, FakeTimeProvider time, WebApplication app)
     {
         Root = root;
         SettingValues = settings;
+        Time = time;
         App = app;
+        Agents = new StagingWriter(Path.Combine(root, "staging"), time);
     }
 
     public string Root { get; }
     public Dictionary<string, string?> SettingValues { get; }
+    public FakeTimeProvider Time { get; }
+    public DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    /// <summary>What the agents leave in this host's staging area.</summary>
+    public StagingWriter Agents { get; }
     public WebApplication App { get; }
     public HttpClient Anonymous { get; private set; } = null!;
     public HttpClient Full { get; private set; } = null!;
@@ -43,25 +48,24 @@ public sealed class ApiTestHost : IAsyncDisposable
 
     public static Dictionary<string, string?> DefaultSettings(string root)
     {
-        var settings = TestDatabase.Settings(root);
-        settings["BACKUP_ROOT"] = root;
-        settings["SCAN_MIN_FILE_AGE_SECONDS"] = "0";
+        var settings = TestSettings.For(root);
         settings["API_KEYS"] = FullKey;
         settings["API_READ_KEYS"] = ReadKey;
         return settings;
     }
 
-    public static string NewRoot() => Directory.CreateTempSubdirectory("bm-api-").FullName;
+    public static string NewRoot() => TestSite.NewTempFolder();
 
     public static async Task<ApiTestHost> StartAsync(
-        Action<IServiceCollection>? register = null, TimeProvider? time = null, bool background = false,
+        Action<IServiceCollection>? register = null, FakeTimeProvider? time = null, bool background = false,
         Action<Dictionary<string, string?>>? changeSettings = null, bool prepare = true)
     {
         var root = NewRoot();
         var values = DefaultSettings(root);
         changeSettings?.Invoke(values);
-        var settings = Settings.From(Settings.BuildConfiguration(values, new Dictionary<string, string?>()));
-        var app = ServeHost.Build(settings, time ?? TimeProvider.System, register is null ? [] : [register], configure: builder =>
+        var settings = TestSettings.Parse(values);
+        time ??= TestClock.New();
+        var app = ServeHost.Build(settings, time, register is null ? [] : [register], configure: builder =>
         {
             builder.WebHost.UseTestServer();
             if (!background)
@@ -72,7 +76,7 @@ public sealed class ApiTestHost : IAsyncDisposable
         });
         if (prepare) await ServeHost.PrepareAsync(app, CancellationToken.None);
         await app.StartAsync();
-        var host = new ApiTestHost(root, values, app);
+        var host = new ApiTestHost(root, values, time, app);
         host.Anonymous = app.GetTestClient();
         host.Full = WithKey(app.GetTestClient(), FullKey);
         host.Read = WithKey(app.GetTestClient(), ReadKey);
@@ -91,14 +95,15 @@ public sealed class ApiTestHost : IAsyncDisposable
         return query(scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>());
     }
 
+    /// <summary>A job as POST /api/jobs takes it, expected at <see cref="TestClock.DefaultStart"/>'s hour and minute unless told.</summary>
     public static object JobBody(string database = "sales", string company = "ACME", string city = "Paris", int? hour = null, int? minute = null) => new
     {
         company_name = company,
         city,
         neighborhood = "Centre",
         database_name = database,
-        expected_hour_utc = hour ?? DateTime.UtcNow.Hour,
-        expected_minute_utc = minute ?? DateTime.UtcNow.Minute,
+        expected_hour_utc = hour ?? TestClock.DefaultStart.Hour,
+        expected_minute_utc = minute ?? TestClock.DefaultStart.Minute,
         grace_minutes = 60,
     };
 
@@ -109,42 +114,11 @@ public sealed class ApiTestHost : IAsyncDisposable
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }
 
-    /// <summary>Writes what an agent ships after a good backup: the file and a STATUS report naming its hash.</summary>
-    public static void StageSuccessfulBackup(string root, string agent, string database, DateTime operationUtc)
-    {
-        var staging = Path.Combine(root, "staging", agent);
-        Directory.CreateDirectory(Path.Combine(staging, "database"));
-        Directory.CreateDirectory(Path.Combine(staging, "log"));
-        var content = Encoding.UTF8.GetBytes($"-- dump of {database}\n" + new string('x', 1000));
-        var fileName = $"{database}_{operationUtc:yyyyMMddHHmm}.sql.gz";
-        File.WriteAllBytes(Path.Combine(staging, "database", fileName), content);
-        var report = new JsonObject
-        {
-            ["agent_id"] = agent,
-            ["report_timestamp_utc"] = operationUtc.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ"),
-            ["databases"] = new JsonArray(new JsonObject
-            {
-                ["db_name"] = database,
-                ["status"] = "success",
-                ["operation_timestamp_utc"] = operationUtc.ToString("yyyy-MM-ddTHH:mm:ssZ"),
-                ["staged_file_name"] = fileName,
-                ["hash_sha256"] = Convert.ToHexStringLower(SHA256.HashData(content)),
-                ["size_bytes"] = content.Length,
-            }),
-        };
-        var path = Path.Combine(staging, "log", $"STATUS_{database}_{operationUtc:yyyyMMddHHmm}.json");
-        File.WriteAllText(path, report.ToJsonString());
-        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-10));
-    }
-
-    /// <summary>Runs the CLI in-process on the same settings; returns its stdout.</summary>
+    /// <summary>Runs the CLI in-process on the same settings and clock; returns its stdout.</summary>
     public async Task<string> CliAsync(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext(output, error, SettingValues, TimeProvider.System));
-        Assert.True(code == CliApp.Done, error.ToString());
-        return output.ToString();
+        using var cli = new CliHarness(SettingValues, Time);
+        return await cli.OkAsync(args);
     }
 
     public static async Task<JsonDocument> ProblemAsync(HttpResponseMessage response)

@@ -8,16 +8,14 @@ public sealed class ServeCommandTests
     [Fact]
     public async Task Serve_with_an_unusable_database_exits_1_with_one_line_naming_the_provider()
     {
-        var root = ApiTestHost.NewRoot();
-        var settings = ApiTestHost.DefaultSettings(root);
-        settings["DATABASE_PROVIDER"] = "sqlite";
-        settings["DATABASE_CONNECTION_STRING"] = $"Data Source={root}"; // a folder, not a database file
-        var error = new StringWriter();
-        var code = await CliApp.RunAsync(["serve", "--urls", "http://127.0.0.1:0"], new CliContext(new StringWriter(), error, settings, TimeProvider.System));
-        Assert.Equal(CliApp.Failed, code);
-        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var cli = new CliHarness();
+        cli.Environment["API_KEYS"] = ApiTestHost.FullKey;
+        cli.Environment["DATABASE_PROVIDER"] = "sqlite";
+        cli.Environment["DATABASE_CONNECTION_STRING"] = $"Data Source={cli.Root}"; // a folder, not a database file
+        var run = await cli.RunAsync("serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(CliApp.Failed, run.ExitCode);
+        var line = Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: cannot open the sqlite database:", line);
-        Directory.Delete(root, recursive: true);
     }
 
     [Fact]

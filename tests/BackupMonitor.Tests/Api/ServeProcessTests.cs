@@ -36,10 +36,12 @@ public sealed class ServeProcessTests
             await BackupMonitorProcess.WaitUntilHealthyAsync(server, $"http://127.0.0.1:{port}", () => { lock (log) return log.ToString(); }, Deadline);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiTestHost.FullKey);
 
-            var created = await http.PostAsJsonAsync("/api/jobs", ApiTestHost.JobBody());
+            // A separate process lives on the wall clock: the job, the backup and the report are stamped with it.
+            var now = DateTime.UtcNow;
+            var created = await http.PostAsJsonAsync("/api/jobs", ApiTestHost.JobBody(hour: now.Hour, minute: now.Minute));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var job = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
-            ApiTestHost.StageSuccessfulBackup(root, "ACME_Paris_Centre", "sales", DateTime.UtcNow.AddMinutes(-2));
+            new StagingWriter(Path.Combine(root, "staging"), TimeProvider.System).WriteSuccessfulBackup("ACME_Paris_Centre", "sales", now.AddMinutes(-2));
 
             // The scan serve runs at start may still be going: 409 says to try again.
             var summary = await ScanAsync(http);

@@ -22,17 +22,12 @@ public class ScanAndEntriesCommandsTests
     {
         await cli.AddJobAsync("ACME", "Paris", "Centre", "sales");
         await cli.AddJobAsync("ACME", "Paris", "Centre", "hr");
-        var database = Path.Combine(cli.DataRoot, "staging", Agent, "database");
-        Directory.CreateDirectory(database);
-        File.WriteAllText(Path.Combine(database, "sales.sql.gz"), "good dump");
-        File.WriteAllText(Path.Combine(database, "hr.sql.gz"), "bad dump");
+        var good = cli.Agents.WriteBackup(Agent, "sales.sql.gz", "good dump");
+        cli.Agents.WriteBackup(Agent, "hr.sql.gz", "bad dump");
         var operation = new DateTime(2026, 11, 23, 2, 10, 0, DateTimeKind.Utc);
-        var report = Path.Combine(cli.DataRoot, "staging", Agent, "log", "STATUS.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(report)!);
-        File.WriteAllText(report, ReportJson.Json(Agent, operation,
-            ReportJson.Success("sales", operation, "sales.sql.gz", TestSite.Sha256("good dump"u8.ToArray()).ToUpperInvariant(), 9),
+        cli.Agents.WriteReport(Agent, ReportJson.Json(Agent, operation,
+            ReportJson.Success("sales", operation, "sales.sql.gz", good.ToUpperInvariant(), 9),
             ReportJson.Success("hr", operation, "hr.sql.gz", new string('F', 64), 8)));
-        File.SetLastWriteTimeUtc(report, operation);
     }
 
     [Fact]

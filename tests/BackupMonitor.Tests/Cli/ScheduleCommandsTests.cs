@@ -22,15 +22,8 @@ public class ScheduleCommandsTests
     /// <summary>A good backup of <paramref name="database"/> made at <paramref name="operation"/>, left in staging as an agent would.</summary>
     private static void WriteBackup(CliHarness cli, string database, DateTime operation)
     {
-        var folder = Path.Combine(cli.DataRoot, "staging", Agent);
-        Directory.CreateDirectory(Path.Combine(folder, "database"));
-        Directory.CreateDirectory(Path.Combine(folder, "log"));
-        var file = $"{database}_{operation:yyyyMMddHHmm}.sql.gz";
-        File.WriteAllText(Path.Combine(folder, "database", file), "dump " + operation.ToString("O"));
-        var report = Path.Combine(folder, "log", $"STATUS_{operation:yyyyMMddHHmm}.json");
-        File.WriteAllText(report, ReportJson.Json(Agent, operation,
-            ReportJson.Success(database, operation, file, TestSite.Sha256(System.Text.Encoding.UTF8.GetBytes("dump " + operation.ToString("O"))), ("dump " + operation.ToString("O")).Length)));
-        File.SetLastWriteTimeUtc(report, operation);
+        var content = System.Text.Encoding.UTF8.GetBytes("dump " + operation.ToString("O"));
+        cli.Agents.WriteSuccessfulBackup(Agent, database, operation, content);
     }
 
     [Fact]

@@ -49,10 +49,7 @@ public sealed class DashboardActionTests
     {
         await using var host = await DashboardTestHost.StartAsync();
         await host.Api.CreateJobAsync(ApiTestHost.JobBody(hour: 11, minute: 50));
-        ApiTestHost.StageSuccessfulBackup(host.Api.Root, "ACME_Paris_Centre", "sales", DashboardTestHost.Now.AddMinutes(-5));
-        // Settled by the fixed clock's reckoning, not only the machine's.
-        foreach (var report in Directory.EnumerateFiles(Path.Combine(host.Api.Root, "staging"), "*.json", SearchOption.AllDirectories))
-            File.SetLastWriteTimeUtc(report, DashboardTestHost.Now.AddMinutes(-2));
+        host.Api.Agents.WriteSuccessfulBackup("ACME_Paris_Centre", "sales", DashboardTestHost.Now.AddMinutes(-5)); // settled on the host's clock
         var browser = await host.SignedInAsync(ApiTestHost.FullKey);
         var overview = await browser.PageAsync("/?company=ACME&sort=city");
         Assert.Contains("action=\"/?company=ACME&amp;sort=city&amp;handler=Scan\"", overview);

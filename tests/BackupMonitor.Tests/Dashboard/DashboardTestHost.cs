@@ -29,11 +29,8 @@ public sealed partial class DashboardTestHost : IAsyncDisposable
 
     public static async Task<DashboardTestHost> StartAsync(Action<IServiceCollection>? register = null)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(Now));
-        var api = await ApiTestHost.StartAsync(register, time, changeSettings: values =>
-        {
-            foreach (var (key, value) in TestDatabase.Settings(values["BACKUP_ROOT"]!)) values[key] = value;
-        });
+        var time = TestClock.New(Now);
+        var api = await ApiTestHost.StartAsync(register, time);
         return new DashboardTestHost(api, time);
     }
 

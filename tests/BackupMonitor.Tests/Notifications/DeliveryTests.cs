@@ -18,7 +18,7 @@ public sealed class DeliveryTests
         return (site, job);
     }
 
-    private static int Count(NotificationTestSite.Run run, string property)
+    private static int Count(CliHarness.Run run, string property)
     {
         using var json = JsonDocument.Parse(run.Out);
         return json.RootElement.GetProperty(property).GetInt32();

@@ -12,7 +12,7 @@ namespace BackupMonitor.Tests.Notifications;
 /// </summary>
 public sealed class DestinationTests
 {
-    private static int Count(NotificationTestSite.Run run, string property)
+    private static int Count(CliHarness.Run run, string property)
     {
         using var json = JsonDocument.Parse(run.Out);
         return json.RootElement.GetProperty(property).GetInt32();

@@ -16,7 +16,7 @@ namespace BackupMonitor.Tests.Notifications;
 /// </summary>
 public sealed class OutboxTests
 {
-    private static int Count(NotificationTestSite.Run run, string property)
+    private static int Count(CliHarness.Run run, string property)
     {
         using var json = JsonDocument.Parse(run.Out);
         return json.RootElement.GetProperty(property).GetInt32();
@@ -148,7 +148,7 @@ public sealed class OutboxTests
         var folder = Directory.CreateTempSubdirectory("bm-migrate-").FullName;
         try
         {
-            var settings = TestDatabase.Settings(folder);
+            var settings = TestSettings.For(folder);
             var connection = settings["DATABASE_CONNECTION_STRING"]!;
             await using var db = TestDatabase.IsPostgres
                 ? (BackupMonitorDbContext)new PostgresBackupMonitorDbContext(new DbContextOptionsBuilder<PostgresBackupMonitorDbContext>().UseNpgsql(connection).Options)

@@ -38,7 +38,7 @@ public sealed class SeedNotifierTests
 
     private sealed class Harness : IDisposable
     {
-        public readonly NotificationLog Log = new();
+        public readonly TestLogs Log = new();
         public readonly BackupMonitorDbContext Db = new SqliteBackupMonitorDbContext(
             new DbContextOptionsBuilder<SqliteBackupMonitorDbContext>().UseSqlite("Data Source=:memory:").Options);
         public readonly OutboxNotifier Notifier;
@@ -187,8 +187,7 @@ public sealed class SeedNotifierTests
     [Fact]
     public void Security_none_is_refused_unless_the_host_is_loopback()
     {
-        Settings Read(string host) => Settings.From(Settings.BuildConfiguration(
-            new Dictionary<string, string?>(), new Dictionary<string, string?> { ["EMAIL_HOST"] = host, ["EMAIL_SECURITY"] = "none" }));
+        Settings Read(string host) => TestSettings.Parse(new Dictionary<string, string?> { ["EMAIL_HOST"] = host, ["EMAIL_SECURITY"] = "none" });
 
         var refused = Assert.Throws<SettingsException>(() => Read("smtp.example.com"));
         Assert.StartsWith("EMAIL_SECURITY:", refused.Message);

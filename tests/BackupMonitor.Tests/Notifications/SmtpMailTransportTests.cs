@@ -96,7 +96,7 @@ public sealed class SmtpMailTransportTests
         try
         {
             var options = new EmailOptions(null, 587, null, null, "a@b.test", ["c@d.test"], EmailSecurity.StartTls, null, 10, folder, true, "fr");
-            await new PickupDirectoryTransport(folder, TimeProvider.System).SendOneAsync(NoticeMessage.Build(options, "Sujet é", "Corps\n", "<p>Corps</p>"), CancellationToken.None);
+            await new PickupDirectoryTransport(folder, TestClock.New()).SendOneAsync(NoticeMessage.Build(options, "Sujet é", "Corps\n", "<p>Corps</p>"), CancellationToken.None);
 
             var file = Assert.Single(Directory.GetFiles(folder));
             Assert.EndsWith(".eml", file);

@@ -1,4 +1,3 @@
-using BackupMonitor.Configuration;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;
@@ -19,11 +18,9 @@ public sealed class MigrationSite : IAsyncDisposable
 
     public MigrationSite()
     {
-        var values = TestDatabase.Settings(root);
-        values["BACKUP_ROOT"] = root;
-        var settings = Settings.From(Settings.BuildConfiguration(values, environment: new Dictionary<string, string?>()));
+        var settings = TestSettings.Parse(TestSettings.For(root));
         settings.Storage.EnsureStorageAreas();
-        services = new ServiceCollection().AddLogging().AddBackupMonitorCore(settings, TimeProvider.System).BuildServiceProvider();
+        services = new ServiceCollection().AddLogging().AddBackupMonitorCore(settings, TestClock.New()).BuildServiceProvider();
     }
 
     /// <summary>Migrates up to the migration before the one named <paramref name="migration"/>, then runs <paramref name="seed"/> there.</summary>

@@ -191,7 +191,7 @@ public class InvalidReportTests
         Assert.Equal(1, summary.EntriesCreated);
         Assert.Equal(1, summary.UnmatchedLines);
         Assert.Single(await site.EntriesAsync(job.Id));
-        Assert.Contains(site.Logs.Messages, m => m.Message.Contains("Unmatched line") && m.Message.Contains("'unknown_db'"));
+        Assert.Contains(site.Logs.Records, m => m.Message.Contains("Unmatched line") && m.Message.Contains("'unknown_db'"));
         Assert.Contains($"{Good}/20261123/STATUS.json", TestSite.FilesUnder(site.Archive));
     }
 

@@ -15,14 +15,8 @@ public class ReportContainmentTests
         using var cli = new CliHarness();
         await cli.AddJobAsync("ACME", "Paris", "Centre", "sales");
         var now = cli.Time.GetUtcNow().UtcDateTime;
-        var good = Path.Combine(cli.DataRoot, "staging", Good, "log", "STATUS.json");
-        var bad = Path.Combine(cli.DataRoot, "staging", Bad, "log", "STATUS.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(good)!);
-        Directory.CreateDirectory(Path.GetDirectoryName(bad)!);
-        File.WriteAllText(good, ReportJson.Json(Good, now, ReportJson.Failed("sales", now.AddMinutes(-5), "disk full")));
-        File.WriteAllBytes(bad, Encoding.Latin1.GetBytes(ReportJson.Json(Bad, now, ReportJson.Failed("crm", now.AddMinutes(-5), "disque plein à Évry\nréessayer"))));
-        File.SetLastWriteTimeUtc(good, now.AddHours(-1));
-        File.SetLastWriteTimeUtc(bad, now.AddHours(-1));
+        cli.Agents.WriteReport(Good, ReportJson.Json(Good, now, ReportJson.Failed("sales", now.AddMinutes(-5), "disk full")));
+        cli.Agents.WriteReportBytes(Bad, Encoding.Latin1.GetBytes(ReportJson.Json(Bad, now, ReportJson.Failed("crm", now.AddMinutes(-5), "disque plein à Évry\nréessayer"))));
 
         var run = await cli.RunAsync("scan");
 
@@ -47,7 +41,7 @@ public class ReportContainmentTests
         Assert.Equal(1, first.EntriesCreated);
         Assert.Single(await site.EntriesAsync(goodJob.Id));
         Assert.True(File.Exists(badReport));
-        Assert.Contains(site.Logs.Messages, m => m.Level == LogLevel.Error && m.Message.Contains($"{Bad}/log/STATUS.json") && m.Message.Contains("stays in staging"));
+        Assert.Contains(site.Logs.Records, m => m.Level == LogLevel.Error && m.Message.Contains($"{Bad}/log/STATUS.json") && m.Message.Contains("stays in staging"));
 
         File.Delete(blocker);
         await site.ScanAsync();

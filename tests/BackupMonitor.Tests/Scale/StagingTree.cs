@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 
 namespace BackupMonitor.Tests.Scale;
 
@@ -14,24 +13,15 @@ public sealed class StagingTree : IDisposable
     {
         Agents = agents;
         var jobs = new List<string> { "company,city,neighborhood,database,hour,minute" };
+        // Read by separate processes on the wall clock: the reports are settled by its reckoning.
+        var staging = new StagingWriter(Path.Combine(Root, "staging"), TimeProvider.System);
+        var operation = new DateTime(2026, 11, 23, 2, 10, 0, DateTimeKind.Utc);
         for (var i = 0; i < agents; i++)
         {
             var agent = $"Co{i:0000}_City_Centre";
-            var log = Directory.CreateDirectory(Path.Combine(Root, "staging", agent, "log")).FullName;
-            var database = Directory.CreateDirectory(Path.Combine(Root, "staging", agent, "database")).FullName;
-            var content = RandomNumberGenerator.GetBytes(fileBytes);
-            File.WriteAllBytes(Path.Combine(database, "db.sql.gz"), content);
-            var hash = IsCorrupted(i) ? new string('0', 64) : Convert.ToHexStringLower(SHA256.HashData(content));
-            var report = new
-            {
-                agent_id = agent,
-                report_timestamp_utc = "2026-11-23T02:15:00Z",
-                databases = new[]
-                {
-                    new { db_name = "db", status = "success", operation_timestamp_utc = "2026-11-23T02:10:00Z", staged_file_name = "db.sql.gz", hash_sha256 = hash, size_bytes = fileBytes },
-                },
-            };
-            File.WriteAllText(Path.Combine(log, "STATUS.json"), JsonSerializer.Serialize(report));
+            var hash = staging.WriteBackup(agent, "db.sql.gz", RandomNumberGenerator.GetBytes(fileBytes));
+            if (IsCorrupted(i)) hash = new string('0', 64);
+            staging.WriteReport(agent, ReportJson.Json(agent, operation.AddMinutes(5), ReportJson.Success("db", operation, "db.sql.gz", hash, fileBytes)));
             jobs.Add($"Co{i:0000},City,Centre,db,2,0");
         }
         File.WriteAllLines(JobsCsv, jobs);

@@ -48,6 +48,6 @@ public class BatchCommitTests
         Assert.Equal([$"{Agent}/20261123/STATUS.json"], TestSite.FilesUnder(site.Archive));
         Assert.Empty(TestSite.FilesUnder(site.Staging));
         Assert.Equal(JobStatus.Ok, (await site.JobAsync(sales.Id)).CurrentStatus);
-        Assert.Contains(site.Logs.Messages, m => m.Message.Contains("already recorded elsewhere"));
+        Assert.Contains(site.Logs.Records, m => m.Message.Contains("already recorded elsewhere"));
     }
 }

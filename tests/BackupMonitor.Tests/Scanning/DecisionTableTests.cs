@@ -148,7 +148,7 @@ public class DecisionTableTests
         Assert.NotNull(entry.ValidatedPath);
         Assert.Contains("Agent: 9999, Serveur: 8", entry.ErrorMessage);
         Assert.Equal(JobStatus.Ok, (await site.JobAsync(job.Id)).CurrentStatus);
-        Assert.Contains(site.Logs.Messages, m => m.Message.Contains("Agent: 9999, Serveur: 8"));
+        Assert.Contains(site.Logs.Records, m => m.Message.Contains("Agent: 9999, Serveur: 8"));
     }
 
     [Fact]

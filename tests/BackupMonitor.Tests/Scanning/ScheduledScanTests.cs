@@ -41,6 +41,6 @@ public class ScheduledScanTests
 
         Assert.Single(await site.EntriesAsync(daily.Id), e => e.Status == BackupEntryStatus.Missing);
         Assert.Empty(await site.EntriesAsync(broken.Id));
-        Assert.Contains(site.Logs.Messages, m => m.Level == LogLevel.Error && m.Message.Contains($"Job {broken.Id} has a schedule that cannot be read"));
+        Assert.Contains(site.Logs.Records, m => m.Level == LogLevel.Error && m.Message.Contains($"Job {broken.Id} has a schedule that cannot be read"));
     }
 }

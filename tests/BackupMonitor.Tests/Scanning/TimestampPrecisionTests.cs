@@ -16,8 +16,8 @@ public sealed class TimestampPrecisionTests
         await using var site = await TestSite.CreateAsync();
         await site.AddJobAsync(Agent, "sales");
         var hash = site.WriteBackup(Agent, "sales.sql.gz", "the dump");
-        var line = ReportJson.Success("sales", TestSite.DefaultNow.AddHours(-1), "sales.sql.gz", hash, 8);
-        line["operation_timestamp_utc"] = TestSite.DefaultNow.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss") + ".1234567Z";
+        var line = ReportJson.Success("sales", TestClock.DefaultStart.AddHours(-1), "sales.sql.gz", hash, 8);
+        line["operation_timestamp_utc"] = TestClock.DefaultStart.AddHours(-1).ToString("yyyy-MM-dd'T'HH:mm:ss") + ".1234567Z";
         var report = site.WriteReport(Agent, line);
         var text = File.ReadAllText(report);
 
@@ -28,7 +28,7 @@ public sealed class TimestampPrecisionTests
         Assert.Equal(1, first.EntriesCreated);
         Assert.Equal(0, second.EntriesCreated);
         var entry = Assert.Single(await site.EntriesAsync());
-        Assert.Equal(TestSite.DefaultNow.AddHours(-1).AddTicks(1_234_560), entry.AgentReportTimestampUtc);
+        Assert.Equal(TestClock.DefaultStart.AddHours(-1).AddTicks(1_234_560), entry.AgentReportTimestampUtc);
         Assert.False(File.Exists(resent), "the re-sent report must not stay in staging");
     }
 }

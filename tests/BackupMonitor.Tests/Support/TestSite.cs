@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using BackupMonitor.Configuration;
 using BackupMonitor.Jobs;
@@ -14,27 +12,29 @@ using Microsoft.Extensions.Time.Testing;
 namespace BackupMonitor.Tests.Support;
 
 /// <summary>
-/// A real site on disk: a temporary BACKUP_ROOT with its four areas, a real SQLite file, a fake clock,
-/// and the scan services built the way the CLI builds them. Disposing deletes everything.
+/// A real site on disk: a temporary BACKUP_ROOT with its four areas, a fresh database of the suite's provider,
+/// the fake clock, captured logs, and the scan services built the way the CLI builds them. Disposing deletes everything.
 /// </summary>
 public sealed class TestSite : IAsyncDisposable
 {
-    public static readonly DateTime DefaultNow = new(2026, 11, 23, 2, 30, 0, DateTimeKind.Utc);
-
     private readonly ServiceProvider services;
 
     public string Root { get; }
     public FakeTimeProvider Time { get; }
     public Settings Settings { get; }
-    public CapturedLogs Logs { get; } = new();
+    public TestLogs Logs { get; } = new();
+
+    /// <summary>What the agents leave in this site's staging area.</summary>
+    public StagingWriter Agents { get; }
 
     private TestSite(string root, FakeTimeProvider time, Settings settings)
     {
         Root = root;
         Time = time;
         Settings = settings;
+        Agents = new StagingWriter(settings.Storage.Staging, time);
         var collection = new ServiceCollection();
-        collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs));
+        collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs.Provider()));
         collection.AddBackupMonitorCore(settings, time);
         services = collection.BuildServiceProvider();
     }
@@ -42,13 +42,11 @@ public sealed class TestSite : IAsyncDisposable
     public static async Task<TestSite> CreateAsync(Dictionary<string, string?>? settings = null, DateTime? now = null)
     {
         var root = NewTempFolder();
-        var values = TestDatabase.Settings(root);
-        values["BACKUP_ROOT"] = root;
-        values["SCAN_MIN_FILE_AGE_SECONDS"] = "0";
+        var values = TestSettings.For(root);
         foreach (var (key, value) in settings ?? []) values[key] = value;
-        var parsed = Settings.From(Settings.BuildConfiguration(values, environment: new Dictionary<string, string?>()));
+        var parsed = TestSettings.Parse(values);
         parsed.Storage.EnsureStorageAreas();
-        var site = new TestSite(root, new FakeTimeProvider(new DateTimeOffset(now ?? DefaultNow)), parsed);
+        var site = new TestSite(root, TestClock.New(now), parsed);
         await using var scope = site.services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().MigrateAsync();
         return site;
@@ -134,47 +132,16 @@ public sealed class TestSite : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<Scanner>().RunAsync();
     }
 
-    // ---- files ----
+    // ---- files (written by <see cref="Agents"/>) ----
 
-    /// <summary>Writes a backup file into staging and returns its lowercase SHA-256.</summary>
-    public string WriteBackup(string agentId, string fileName, byte[] content)
-    {
-        var path = StagedPath(agentId, fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, content);
-        return Sha256(content);
-    }
-
-    public string WriteBackup(string agentId, string fileName, string content = "-- dump\n") =>
-        WriteBackup(agentId, fileName, Encoding.UTF8.GetBytes(content));
-
-    public string StagedPath(string agentId, string fileName) => Path.Combine(Staging, agentId, "database", fileName);
-    public string ReportPath(string agentId, string fileName) => Path.Combine(Staging, agentId, "log", fileName);
-
-    /// <summary>Writes a report; its modification time is set an hour before the fake now, so it has settled.</summary>
-    public string WriteReport(string agentId, string text, string fileName = "STATUS.json", TimeSpan? age = null)
-    {
-        var path = ReportPath(agentId, fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-        File.SetLastWriteTimeUtc(path, Now - (age ?? TimeSpan.FromHours(1)));
-        return path;
-    }
-
-    /// <summary>Writes a report's exact bytes (any encoding); settled like <see cref="WriteReport(string, string, string, TimeSpan?)"/>.</summary>
-    public string WriteReportBytes(string agentId, byte[] bytes, string fileName = "STATUS.json")
-    {
-        var path = ReportPath(agentId, fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, bytes);
-        File.SetLastWriteTimeUtc(path, Now - TimeSpan.FromHours(1));
-        return path;
-    }
-
-    public string WriteReport(string agentId, params JsonObject[] lines) =>
-        WriteReport(agentId, ReportJson.Json(agentId, Now, lines));
-
-    public static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+    public string WriteBackup(string agentId, string fileName, byte[] content) => Agents.WriteBackup(agentId, fileName, content);
+    public string WriteBackup(string agentId, string fileName, string content = "-- dump\n") => Agents.WriteBackup(agentId, fileName, content);
+    public string StagedPath(string agentId, string fileName) => Agents.StagedPath(agentId, fileName);
+    public string ReportPath(string agentId, string fileName) => Agents.ReportPath(agentId, fileName);
+    public string WriteReport(string agentId, string text, string fileName = "STATUS.json", TimeSpan? age = null) => Agents.WriteReport(agentId, text, fileName, age);
+    public string WriteReportBytes(string agentId, byte[] bytes, string fileName = "STATUS.json") => Agents.WriteReportBytes(agentId, bytes, fileName);
+    public string WriteReport(string agentId, params JsonObject[] lines) => Agents.WriteReport(agentId, lines);
+    public static string Sha256(byte[] content) => StagingWriter.Sha256(content);
 
     public static List<string> FilesUnder(string folder) =>
         Directory.Exists(folder)

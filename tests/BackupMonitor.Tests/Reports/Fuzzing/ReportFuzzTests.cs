@@ -72,7 +72,7 @@ public class ReportFuzzTests
         foreach (var (agent, mutations) in damaged)
         {
             var what = $"{agent} {new FuzzedReport(mutations)}";
-            Assert.False(File.Exists(site.ReportPath(agent, "STATUS.json")), $"left in staging: {what}; log: {string.Join(" | ", site.Logs.Messages.Where(m => m.Message.Contains(agent)).Select(m => m.Message))}");
+            Assert.False(File.Exists(site.ReportPath(agent, "STATUS.json")), $"left in staging: {what}; log: {string.Join(" | ", site.Logs.Records.Where(m => m.Message.Contains(agent)).Select(m => m.Message))}");
             var quarantine = Path.Combine(site.Quarantine, agent, "reports", "STATUS.json");
             var inQuarantine = File.Exists(quarantine);
             Assert.True(inQuarantine != Archived(site, agent), $"neither or both archived and quarantined: {what}");

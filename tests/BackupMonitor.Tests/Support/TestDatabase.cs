@@ -1,7 +1,7 @@
 using BackupMonitor.Tests.Scale;
 using Npgsql;
 
-namespace BackupMonitor.Tests;
+namespace BackupMonitor.Tests.Support;
 
 /// <summary>
 /// Which database the integration tests run on. `.ci/run` runs the whole suite twice: once on SQLite files
