@@ -11,8 +11,9 @@ namespace BackupMonitor.Persistence;
 /// batch commit: SaveChanges builds, prepares and binds a new statement per row, which costs more than the
 /// scan's file work. Table and column names and value conversions come from the EF model (the type mapping
 /// makes each parameter), so the rows are exactly what SaveChanges would write, on SQLite and PostgreSQL alike.
-/// On SQLite the statement is prepared and its values bound by index through SQLitePCL (<see cref="SqliteRows"/>):
-/// Microsoft.Data.Sqlite's by-name binding and per-row reader were most of the scan's database time (bench/).
+/// On SQLite the statement is prepared once and each row's values bound by index through SQLitePCL
+/// (<see cref="SqliteRows"/>) instead of Microsoft.Data.Sqlite's by-name binding and reader per row (bench/README.md,
+/// issue 12). The parameters @p0, @p1, ... appear in the SQL in the columns' order, so SQLite numbers them 1, 2, ...
 /// </summary>
 public static class BulkWriter
 {
