@@ -11,6 +11,9 @@ namespace BackupMonitor.Persistence;
 /// batch commit: SaveChanges builds, prepares and binds a new statement per row, which costs more than the
 /// scan's file work. Table and column names and value conversions come from the EF model (the type mapping
 /// makes each parameter), so the rows are exactly what SaveChanges would write, on SQLite and PostgreSQL alike.
+/// On SQLite the statement is prepared once and each row's values bound by index through SQLitePCL
+/// (<see cref="SqliteRows"/>) instead of Microsoft.Data.Sqlite's by-name binding and reader per row (bench/README.md,
+/// issue 12). The parameters @p0, @p1, ... appear in the SQL in the columns' order, so SQLite numbers them 1, 2, ...
 /// </summary>
 public static class BulkWriter
 {
@@ -22,9 +25,22 @@ public static class BulkWriter
         var key = entityType.FindPrimaryKey()!.Properties.Single();
         var generated = key.ValueGenerated != ValueGenerated.Never;
         var columns = entityType.GetProperties().Where(p => !(generated && p.IsPrimaryKey())).ToList();
-        await using var command = CreateCommand(db,
-            $"INSERT INTO {db.Table<T>()} ({string.Join(", ", columns.Select(c => RawSql.Quote(c.GetColumnName())))}) " +
-            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})" + (generated ? $" RETURNING {RawSql.Quote(key.GetColumnName())}" : ""));
+        var sql = $"INSERT INTO {db.Table<T>()} ({string.Join(", ", columns.Select(c => RawSql.Quote(c.GetColumnName())))}) " +
+            $"VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})" + (generated ? $" RETURNING {RawSql.Quote(key.GetColumnName())}" : "");
+        await using var command = CreateCommand(db, sql);
+        using (var sqlite = SqliteRows.TryPrepare(db, sql, columns))
+        {
+            if (sqlite is not null)
+            {
+                foreach (var row in rows)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var id = sqlite.Execute(row);
+                    if (generated) SetKey(key, row, id);
+                }
+                return;
+            }
+        }
         var binder = new Binder(command, columns);
         foreach (var row in rows)
         {
@@ -34,10 +50,12 @@ public static class BulkWriter
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 continue;
             }
-            var id = await command.ExecuteScalarAsync(cancellationToken);
-            key.PropertyInfo!.SetValue(row, Convert.ChangeType(id, key.ClrType, System.Globalization.CultureInfo.InvariantCulture));
+            SetKey(key, row, await command.ExecuteScalarAsync(cancellationToken));
         }
     }
+
+    private static void SetKey(IProperty key, object row, object? id) =>
+        key.PropertyInfo!.SetValue(row, Convert.ChangeType(id ?? throw new InvalidOperationException("the insert returned no key"), key.ClrType, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Writes the named properties of tracked rows (by key) and marks the rows unchanged.</summary>
     public static async Task UpdateAsync<T>(this BackupMonitorDbContext db, IReadOnlyCollection<T> rows, IReadOnlyList<string> propertyNames, CancellationToken cancellationToken) where T : class
@@ -46,14 +64,28 @@ public static class BulkWriter
         var entityType = db.Entity<T>();
         var key = entityType.FindPrimaryKey()!.Properties.Single();
         var columns = propertyNames.Select(n => entityType.FindProperty(n)!).Append(key).ToList();
-        await using var command = CreateCommand(db,
-            $"UPDATE {db.Table<T>()} SET {string.Join(", ", columns.SkipLast(1).Select((c, i) => $"{RawSql.Quote(c.GetColumnName())} = @p{i}"))} " +
-            $"WHERE {RawSql.Quote(key.GetColumnName())} = @p{columns.Count - 1}");
-        var binder = new Binder(command, columns);
-        foreach (var row in rows)
+        var sql = $"UPDATE {db.Table<T>()} SET {string.Join(", ", columns.SkipLast(1).Select((c, i) => $"{RawSql.Quote(c.GetColumnName())} = @p{i}"))} " +
+            $"WHERE {RawSql.Quote(key.GetColumnName())} = @p{columns.Count - 1}";
+        await using var command = CreateCommand(db, sql);
+        using (var sqlite = SqliteRows.TryPrepare(db, sql, columns))
         {
-            binder.Bind(row);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (sqlite is not null)
+            {
+                foreach (var row in rows)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    sqlite.Execute(row);
+                }
+            }
+            else
+            {
+                var binder = new Binder(command, columns);
+                foreach (var row in rows)
+                {
+                    binder.Bind(row);
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
         }
         // Only the rows EF tracks need marking (asking EF about an untracked row would start tracking it).
         var written = rows.ToHashSet<object>(ReferenceEqualityComparer.Instance);
