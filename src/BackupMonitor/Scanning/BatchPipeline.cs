@@ -15,7 +15,7 @@ namespace BackupMonitor.Scanning;
 /// (3) <b>files</b>: each line's staged file is hashed, decided and moved (<see cref="LineFiles"/>), lines in parallel;
 /// (4) <b>commit</b> the entries, jobs, notices and report records in one transaction, then archive the reports.
 /// Steps 1–3 run in <see cref="StartAsync"/>, step 3 in the background so that the runner (<see cref="Scanner"/>)
-/// commits the previous batch meanwhile; step 4 in <see cref="FinishAsync"/>.
+/// commits the previous batch meanwhile; step 4 in <see cref="CommitAsync"/>, whose report filing also runs on.
 /// </summary>
 public sealed partial class BatchPipeline(
     ScanStore store,
@@ -32,15 +32,17 @@ public sealed partial class BatchPipeline(
     /// <summary>A batch between its start and its commit.</summary>
     public sealed class Batch
     {
-        internal Batch(IReadOnlyList<string> agents, Facts facts, BatchPlan plan, LineOutcome[] outcomes, Task filing)
-            => (Agents, Facts, Plan, Outcomes, Filing) = (agents, facts, plan, outcomes, filing);
+        internal Batch(IReadOnlyList<string> agents, Facts facts, BatchPlan plan, LineOutcome[] outcomes, Task files)
+            => (Agents, Facts, Plan, Outcomes, Files) = (agents, facts, plan, outcomes, files);
 
         public IReadOnlyList<string> Agents { get; }
         internal Facts Facts { get; }
         internal BatchPlan Plan { get; }
         internal LineOutcome[] Outcomes { get; }
         /// <summary>Step 3 on the thread pool: it never touches the database, which stays free for other batches.</summary>
-        public Task Filing { get; }
+        public Task Files { get; }
+        /// <summary>The end of step 4, after the commit: the reports leaving staging (files only).</summary>
+        public Task Reports { get; internal set; } = Task.CompletedTask;
     }
 
     /// <summary>What step 1 read besides the plan's own facts.</summary>
@@ -83,10 +85,10 @@ public sealed partial class BatchPipeline(
         return new Batch(agents, facts, plan, outcomes, filesTask);
     }
 
-    /// <summary>Step 4: waits for the batch's files, commits what they decided, then archives its reports.</summary>
-    public async Task FinishAsync(Batch batch, ScanSummary summary, CancellationToken cancellationToken)
+    /// <summary>Step 4: waits for the batch's files, commits what they decided, then starts filing its reports (<see cref="Batch.Reports"/>).</summary>
+    public async Task CommitAsync(Batch batch, ScanSummary summary, CancellationToken cancellationToken)
     {
-        await WhileClaimedAsync(batch.Agents, batch.Filing, cancellationToken);
+        await WhileClaimedAsync(batch.Agents, batch.Files, cancellationToken);
         var (facts, plan) = (batch.Facts, batch.Plan);
         var now = time.UtcNow();
         var unfinished = new HashSet<CollectedReport>();
@@ -139,8 +141,8 @@ public sealed partial class BatchPipeline(
         var refusedRecords = committed.Whole ? []
             : await CommitRecordsOneByOneAsync(records.Where(r => r.Record.Id == 0 && !unfinishedPaths.Contains(r.Path)).Select(r => r.Record).ToList(), now, cancellationToken);
 
-        // Then the reports leave staging, where their committed records say.
-        await Parallel.ForEachAsync(records.Where(r => !unfinishedPaths.Contains(r.Path) && !refusedRecords.Contains(r.Record)), Parallelism(cancellationToken),
+        // Then the reports leave staging, where their committed records say, while the next batch commits.
+        batch.Reports = Parallel.ForEachAsync(records.Where(r => !unfinishedPaths.Contains(r.Path) && !refusedRecords.Contains(r.Record)), Parallelism(cancellationToken),
             (report, ct) => new ValueTask(FileReportAsync(report.Path, report.ContentSha256, report.Record, report.Rejected, ct)));
     }
 

@@ -38,9 +38,18 @@ public sealed class Scanner(
         var heapBeforeBatches = GC.GetTotalMemory(forceFullCollection: false);
         await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
 
-        // Overlapped: a batch's files are verified and moved on the thread pool while the previous batch commits
-        // on this flow (the DbContext serves one batch at a time; file work never touches it).
-        BatchPipeline.Batch? inFlight = null;
+        // Overlapped, three batches at once: batch N's files are verified and moved on the thread pool while batch N-1
+        // commits on this flow (the DbContext serves one batch at a time; file work never touches it) and batch N-2's
+        // reports move to the archive. A batch's claims are held until its reports are filed.
+        BatchPipeline.Batch? inFlight = null, filing = null;
+        async Task CommitThenFileAsync(BatchPipeline.Batch batch)
+        {
+            await CommitAsync(batch, summary, cancellationToken);
+            var before = filing;
+            filing = batch;
+            if (before is not null) await ReleaseAsync(before, before.Reports);
+        }
+
         try
         {
             foreach (var batch in agents.Chunk(BatchSize))
@@ -64,23 +73,26 @@ public sealed class Scanner(
                 }
                 var previous = inFlight;
                 inFlight = next;
-                if (previous is not null) await FinishAsync(previous, summary, cancellationToken);
+                if (previous is null) continue;
+                await CommitThenFileAsync(previous);
                 TrimMemory(heapBeforeBatches);
             }
             if (inFlight is { } last)
             {
                 inFlight = null;
-                await FinishAsync(last, summary, cancellationToken);
+                await CommitThenFileAsync(last);
+            }
+            if (filing is { } lastFiled)
+            {
+                filing = null;
+                await ReleaseAsync(lastFiled, lastFiled.Reports);
             }
         }
         finally
         {
-            if (inFlight is not null)
-            {
-                // Leaving on an error: let the batch's file work end (what it moved is recognized by the next scan).
-                try { await inFlight.Filing; } catch (Exception e) when (e is not OutOfMemoryException) { }
-                await leases.ReleaseAsync(inFlight.Agents);
-            }
+            // Leaving on an error: let the batches' file work end (what it moved is recognized by the next scan).
+            if (inFlight is not null) await ReleaseAsync(inFlight, inFlight.Files, quietly: true);
+            if (filing is not null) await ReleaseAsync(filing, filing.Reports, quietly: true);
         }
 
         summary.DurationMs = stopwatch.ElapsedMilliseconds;
@@ -94,11 +106,29 @@ public sealed class Scanner(
         return summary;
     }
 
-    private async Task FinishAsync(BatchPipeline.Batch batch, ScanSummary summary, CancellationToken cancellationToken)
+    /// <summary>Step 4 of a batch; a batch whose commit fails gives its agents back at once.</summary>
+    private async Task CommitAsync(BatchPipeline.Batch batch, ScanSummary summary, CancellationToken cancellationToken)
     {
         try
         {
-            await pipeline.FinishAsync(batch, summary, cancellationToken);
+            await pipeline.CommitAsync(batch, summary, cancellationToken);
+        }
+        catch
+        {
+            await leases.ReleaseAsync(batch.Agents);
+            throw;
+        }
+    }
+
+    /// <summary>Waits for a batch's last work, then gives its agents back; <paramref name="quietly"/>: on the way out of an error.</summary>
+    private async Task ReleaseAsync(BatchPipeline.Batch batch, Task work, bool quietly = false)
+    {
+        try
+        {
+            await work;
+        }
+        catch (Exception e) when (quietly && e is not OutOfMemoryException)
+        {
         }
         finally
         {
@@ -107,7 +137,7 @@ public sealed class Scanner(
     }
 
     /// <summary>
-    /// Two batches are alive at once (pipelined), so every batch's garbage outlives a young-generation collection
+    /// Several batches are alive at once (overlapped), so every batch's garbage outlives a young-generation collection
     /// and piles up in the old generation until the GC spends its budget: at 50,000 jobs the peak was 233 MiB,
     /// against 177 MiB collecting after every batch (bench/README.md). A background collection whenever the heap
     /// has grown by <see cref="HeapHeadroom"/> since the batches began keeps the peak flat for a few milliseconds of
