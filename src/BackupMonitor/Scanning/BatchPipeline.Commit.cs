@@ -17,7 +17,7 @@ public sealed partial class BatchPipeline
     /// committed one per transaction and the refused ones reported; nothing is decided again (the jobs' progress is
     /// only re-applied over the entries that commit).
     /// </summary>
-    private async Task<Committed> CommitAsync(
+    private async Task<Committed> CommitEntriesAsync(
         Facts facts, List<(ExpectedBackupJob Job, BackupEntry Entry)> entries, List<ProcessedReport> newRecords, DateTime now, CancellationToken cancellationToken)
     {
         var sizeDropped = CheckSizes(entries, facts.RecentSizes);

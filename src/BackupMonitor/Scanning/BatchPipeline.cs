@@ -116,13 +116,17 @@ public sealed partial class BatchPipeline(
         entries.AddRange(plan.Missed.Select(m => (m.Job, MissingEntry(m))));
         foreach (var job in facts.Jobs) job.LastCheckedAtUtc = now;
 
+        // Each finished report's record: the one an earlier, interrupted scan committed, else a new one.
+        ProcessedReport RecordOf(string agentId, string fileName, string contentSha256, Func<ProcessedReport> create) =>
+            facts.ReportRecords.GetValueOrDefault((agentId, fileName, contentSha256)) ?? create();
         var records = facts.Reports.Where(r => !unfinished.Contains(r))
-            .Select(r => (Path: r.FilePath, r.ContentSha256, Record: facts.ReportRecords.GetValueOrDefault((r.AgentId, r.FileName, r.ContentSha256)) ?? filing.NewArchiveRecord(r, now), Rejected: (RejectedReport?)null))
-            .Concat(facts.Rejected.Select(r => (Path: r.FilePath, r.ContentSha256, Record: facts.ReportRecords.GetValueOrDefault((r.AgentId, r.FileName, r.ContentSha256)) ?? filing.NewQuarantineRecord(r.AgentId, r.FileName, r.ContentSha256, r.Problems, now), Rejected: (RejectedReport?)r)))
+            .Select(r => (Path: r.FilePath, r.ContentSha256, Record: RecordOf(r.AgentId, r.FileName, r.ContentSha256, () => filing.NewArchiveRecord(r, now)), Rejected: (RejectedReport?)null))
+            .Concat(facts.Rejected.Select(r => (Path: r.FilePath, r.ContentSha256,
+                Record: RecordOf(r.AgentId, r.FileName, r.ContentSha256, () => filing.NewQuarantineRecord(r.AgentId, r.FileName, r.ContentSha256, r.Problems, now)), Rejected: (RejectedReport?)r)))
             .ToList();
         var newRecords = records.Select(r => r.Record).Where(r => r.Id == 0).ToList();
 
-        var committed = await CommitAsync(facts, entries, newRecords, now, cancellationToken);
+        var committed = await CommitEntriesAsync(facts, entries, newRecords, now, cancellationToken);
         foreach (var (entry, error) in committed.Refused)
         {
             if (sources.TryGetValue(entry, out var line))

@@ -96,17 +96,8 @@ public sealed class OutboxTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         using var site = new NotificationTestSite(server.Settings());
-        await site.AddJobAsync("sales");
-        await site.WriteReportAsync("sales", "failed");
-        await using (var services = await site.ServicesAsync())
-        {
-            // A scan recorded the alert, claimed its delivery and was killed before sending it.
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<BackupMonitor.Scanning.Scanner>().RunAsync(CancellationToken.None);
-            var db = scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>();
-            var owner = $"{Environment.MachineName}:{await DeadPidAsync()}:0123456789abcdef";
-            await db.Deliveries.ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedBy, owner).SetProperty(d => d.ClaimedUntilUtc, site.Now.AddMinutes(3)));
-        }
+        // A scan recorded the alert, claimed its delivery and was killed before sending it.
+        await AlertClaimedByAsync(site, $"{Environment.MachineName}:{await DeadPidAsync()}:0123456789abcdef");
 
         var run = await site.RunAsync("scan", "--format", "json");
 
@@ -121,17 +112,8 @@ public sealed class OutboxTests
     {
         await using var server = await SmtpTestServer.StartAsync();
         using var site = new NotificationTestSite(server.Settings());
-        await site.AddJobAsync("sales");
-        await site.WriteReportAsync("sales", "failed");
-        await using (var services = await site.ServicesAsync())
-        {
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<BackupMonitor.Scanning.Scanner>().RunAsync(CancellationToken.None);
-            // Another scan of this very (living) process: its claim is honoured until it expires.
-            var owner = $"{Environment.MachineName}:{Environment.ProcessId}:otherscan";
-            await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().Deliveries
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedBy, owner).SetProperty(d => d.ClaimedUntilUtc, site.Now.AddMinutes(3)));
-        }
+        // Another scan of this very (living) process: its claim is honoured until it expires.
+        await AlertClaimedByAsync(site, $"{Environment.MachineName}:{Environment.ProcessId}:otherscan");
 
         var held = await site.RunAsync("scan", "--format", "json");
         site.Time.Advance(TimeSpan.FromMinutes(4));
@@ -225,6 +207,18 @@ public sealed class OutboxTests
     }
 
     /// <summary>The id of a process of this machine that has exited.</summary>
+    /// <summary>A failed backup scanned (its alert's delivery pending), then that delivery claimed by <paramref name="owner"/> for 3 minutes.</summary>
+    private static async Task AlertClaimedByAsync(NotificationTestSite site, string owner)
+    {
+        await site.AddJobAsync("sales");
+        await site.WriteReportAsync("sales", "failed");
+        await using var services = await site.ServicesAsync();
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<BackupMonitor.Scanning.Scanner>().RunAsync(CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().Deliveries
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.ClaimedBy, owner).SetProperty(d => d.ClaimedUntilUtc, site.Now.AddMinutes(3)));
+    }
+
     private static async Task<int> DeadPidAsync()
     {
         using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
