@@ -23,7 +23,7 @@ public sealed class QuietingFacts(BackupMonitorDbContext db, AlertOptions option
     }
 
     public async Task<IReadOnlyList<MaintenanceWindow>> WindowsAsync(CancellationToken cancellationToken) =>
-        windows ??= await db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);
+        windows ??= await db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync(cancellationToken);
 
     /// <summary>The job's latest alert (sent or suppressed); only read in on_change mode, where reminders count from it.</summary>
     public async Task<DateTime?> LastAlertAtAsync(int jobId, CancellationToken cancellationToken)

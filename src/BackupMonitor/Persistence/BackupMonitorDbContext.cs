@@ -30,6 +30,7 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<JobActivePeriod> JobActivePeriods => Set<JobActivePeriod>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
