@@ -22,6 +22,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Content);
         services.AddSingleton(settings.Alerts);
         services.AddSingleton(settings.Reports);
+        services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
@@ -40,6 +41,7 @@ public static class ScanningSetup
         services.AddScoped<ComplianceStore>();
         services.AddScoped<MonthlyReports.ComplianceReports>();
         services.AddScoped<MonthlyReports.ReportPage>();
+        services.AddScoped<Agents.AgentRegistry>();
         return services;
     }
 

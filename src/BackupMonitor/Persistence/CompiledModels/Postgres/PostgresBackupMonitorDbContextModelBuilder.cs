@@ -12,20 +12,21 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8e702df5-af26-4996-8ced-5d5f570de719"), entityTypeCount: 12)
+            : base(skipDetectChanges: false, modelId: new Guid("e3e95f67-ddeb-4c3c-865c-b2c0e768acb3"), entityTypeCount: 13)
         {
         }
 
         partial void Initialize()
         {
+            var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
+            var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
-            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -34,17 +35,17 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
-            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
-            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);

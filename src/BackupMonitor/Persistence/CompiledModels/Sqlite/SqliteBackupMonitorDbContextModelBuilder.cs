@@ -11,20 +11,21 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fcaae9e4-6889-4ca6-8439-0d18c8f4b885"), entityTypeCount: 12)
+            : base(skipDetectChanges: false, modelId: new Guid("6e79888c-e32b-4900-9e10-495b64a485a8"), entityTypeCount: 13)
         {
         }
 
         partial void Initialize()
         {
+            var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
+            var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
-            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -33,17 +34,17 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
-            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
-            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
