@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e3e95f67-ddeb-4c3c-865c-b2c0e768acb3"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("befd359f-6a6c-4f45-8a44-18fb72c4c7f3"), entityTypeCount: 14)
         {
         }
 
@@ -27,6 +27,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -35,6 +36,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentEntityType.CreateAnnotations(agent);
@@ -46,6 +48,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("6e79888c-e32b-4900-9e10-495b64a485a8"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("b05d0edd-5f2e-45cc-9746-34e56232aba1"), entityTypeCount: 14)
         {
         }
 
@@ -26,6 +26,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -34,6 +35,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentEntityType.CreateAnnotations(agent);
@@ -45,6 +47,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
