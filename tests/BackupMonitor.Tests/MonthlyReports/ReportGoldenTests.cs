@@ -25,7 +25,7 @@ public sealed class ReportGoldenTests
         ExpectedBackupJob Job(int id, string company, string database, string? schedule, DateTime created) => new()
         {
             Id = id, CompanyName = company, City = "Paris", Neighborhood = "Centre", DatabaseName = database,
-            AgentIdResponsible = Names.DefaultAgentId(company, "Paris", "Centre"), ExpectedHourUtc = schedule is null ? 2 : null,
+            AgentIdResponsible = Names.DefaultAgentId(company.Replace(", Inc.", ""), "Paris", "Centre"), ExpectedHourUtc = schedule is null ? 2 : null,
             ExpectedMinuteUtc = schedule is null ? 0 : null, ScheduleExpression = schedule, TimeZone = schedule is null ? "UTC" : "Europe/Paris", CreatedAtUtc = created,
         };
         var sales = Job(1, "ACME", "sales", null, from.AddYears(-1));
