@@ -1,0 +1,23 @@
+using BackupMonitor.Configuration;
+using BackupMonitor.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BackupMonitor.Drills;
+
+public static class DrillsSetup
+{
+    /// <summary>Restore drills (SPEC §13): the runner and its drill server, the store, and the service every command and `serve` use.</summary>
+    public static IServiceCollection AddDrills(this IServiceCollection services, Settings settings)
+    {
+        services.AddSingleton(settings.Drills);
+        services.AddSingleton<DrillServer>();
+        services.AddSingleton<PostgresRestore>();
+        services.AddSingleton<DrillRunner>();
+        services.AddSingleton<DrillService>();
+        services.AddScoped<DrillStore>();
+        services.AddScoped<DrillLeftovers>();
+        services.TryAddScoped<IDrillNotifier, NoDrillNotifier>();
+        return services;
+    }
+}
