@@ -23,7 +23,7 @@ public static class DrillPlan
                 return new DrillChoice(DrillMethod.Skip,
                     $"{facts.Format}: no drill server (set DRILL_POSTGRES_CONNECTION_STRING to a scratch PostgreSQL to drill PostgreSQL dumps)", NeedsDrillServer: true);
             case DrillContent.PgDumpCustom:
-                if (facts.ArchiveVersion is { } archive && facts.PgRestoreVersion is { } tool && archive > NewestArchiveReadBy(tool))
+                if (facts.ArchiveVersion is { } archive && facts.PgRestoreVersion is { } tool && new Version(archive.Major, archive.Minor) > NewestArchiveReadBy(tool))
                     return new DrillChoice(DrillMethod.Skip,
                         $"{facts.Format}: archive version {archive} (pg_dump {OldestPgDumpWriting(archive)} or later) is newer than the drill server's pg_restore {tool} reads (up to {NewestArchiveReadBy(tool)})");
                 return new DrillChoice(DrillMethod.PgRestore);

@@ -10,7 +10,8 @@ public static class DrillsSetup
     /// <summary>Restore drills (SPEC §13): the runner and its drill server, the store, and the service every command and `serve` use.</summary>
     public static IServiceCollection AddDrills(this IServiceCollection services, Settings settings)
     {
-        services.AddSingleton(settings.Drills);
+        services.TryAddSingleton(settings.Drills);
+        services.TryAddSingleton(settings.Database);
         services.AddSingleton<DrillServer>();
         services.AddSingleton<PostgresRestore>();
         services.AddSingleton<DrillRunner>();
