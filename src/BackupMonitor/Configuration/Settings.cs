@@ -13,7 +13,8 @@ public sealed record Settings(
     IReadOnlyList<string> ApiReadKeys,
     DeliveryOptions Delivery,
     AlertOptions Alerts,
-    DrillOptions Drills)
+    DrillOptions Drills,
+    AgentPushOptions AgentPush)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
     public static Settings From(IConfiguration configuration)
@@ -30,7 +31,8 @@ public sealed record Settings(
             reader.List("API_READ_KEYS"),
             DeliveryOptions.Read(reader),
             AlertOptions.Read(reader),
-            DrillOptions.Read(reader));
+            DrillOptions.Read(reader),
+            AgentPushOptions.Read(reader));
     }
 
     /// <summary>appsettings.json, overridden by environment variables, overridden by `--KEY=value` arguments.</summary>
