@@ -65,7 +65,7 @@ internal static class DrillsCommands
         return list;
     }
 
-    private static void WriteTable(TextWriter output, IEnumerable<Drill> drills) =>
+    public static void WriteTable(TextWriter output, IEnumerable<Drill> drills) =>
         Table.Write(output, ["ID", "JOB", "ENTRY", "STATUS", "STARTED", "DURATION", "FORMAT", "TABLES", "ROWS", "DETAIL"],
             drills.Select(d => new[]
             {

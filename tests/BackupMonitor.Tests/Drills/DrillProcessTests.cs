@@ -33,15 +33,17 @@ public sealed class DrillProcessTests(DrillServerFixture server) : IClassFixture
         var idle = await site.Site.AddJobAsync("idle");
         using var drilling = BackupMonitorProcess.Start(ProcessEnvironment(site), "drills", "run");
         string database;
+        var error = drilling.StandardError.ReadToEndAsync();
         try
         {
-            database = await RestoringDatabaseAsync(TimeSpan.FromMinutes(1));
+            database = await RestoringDatabaseAsync(TimeSpan.FromMinutes(3), drilling);
         }
         finally
         {
-            drilling.Kill(entireProcessTree: false); // psql is left running, as after a crash
+            if (!drilling.HasExited) drilling.Kill(entireProcessTree: false); // psql is left running, as after a crash
             await drilling.WaitForExitAsync();
         }
+        Assert.True(drilling.ExitCode != 0, $"drills run ended by itself: {await error}");
         Assert.Contains(database, await DrillServerFixture.DrillDatabasesAsync());
 
         Assert.Empty(await site.RunDrillsAsync(idle));
@@ -56,10 +58,10 @@ public sealed class DrillProcessTests(DrillServerFixture server) : IClassFixture
     }
 
     /// <summary>Waits until a drill database exists and psql sleeps in it; returns its name.</summary>
-    private static async Task<string> RestoringDatabaseAsync(TimeSpan deadline)
+    private static async Task<string> RestoringDatabaseAsync(TimeSpan deadline, System.Diagnostics.Process drilling)
     {
         var until = DateTime.UtcNow + deadline;
-        while (DateTime.UtcNow < until)
+        while (DateTime.UtcNow < until && !drilling.HasExited)
         {
             await using var connection = new NpgsqlConnection(PostgresTestDatabase.ServerConnectionString);
             await connection.OpenAsync();
@@ -68,7 +70,7 @@ public sealed class DrillProcessTests(DrillServerFixture server) : IClassFixture
             if (await command.ExecuteScalarAsync() is string name) return name;
             await Task.Delay(200);
         }
-        throw new TimeoutException("no drill started restoring within the deadline");
+        throw new TimeoutException($"no drill started restoring within the deadline (drills run {(drilling.HasExited ? $"exited {drilling.ExitCode}" : "still runs")})");
     }
 
     [Fact]
