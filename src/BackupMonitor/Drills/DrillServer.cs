@@ -103,11 +103,11 @@ public sealed class DrillServer(DrillOptions options, DatabaseOptions database)
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    /// <summary>The `bm_drill_&lt;id&gt;` databases on the server, by drill id.</summary>
+    /// <summary>The `bm_drill_&lt;id&gt;` databases on the server that the drill role owns (it made them), by drill id.</summary>
     public async Task<IReadOnlyList<int>> DrillDatabasesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(null, cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'bm\\_drill\\_%'", connection);
+        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'bm\\_drill\\_%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user)", connection);
         var ids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -8,6 +8,7 @@ namespace BackupMonitor.Tests.Drills;
 /// row counts and the drill database is dropped; a damaged dump that passes the content check fails the drill with
 /// the tool's own error; a dump that asks for what a drill never does is refused.
 /// </summary>
+[Collection(DrillServerFixture.Collection)]
 public sealed class DatabaseDrillTests(DrillServerFixture server) : IClassFixture<DrillServerFixture>
 {
     [Theory]

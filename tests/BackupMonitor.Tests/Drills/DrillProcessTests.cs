@@ -11,6 +11,7 @@ namespace BackupMonitor.Tests.Drills;
 /// harm is refused at start; a drill that runs over DRILL_TIMEOUT_MINUTES is killed and fails.
 /// </summary>
 [Trait("Suite", "scale")]
+[Collection(DrillServerFixture.Collection)]
 public sealed class DrillProcessTests(DrillServerFixture server) : IClassFixture<DrillServerFixture>
 {
     /// <summary>The fixture's plain dump with `SELECT pg_sleep(N);` in its middle: a restore that takes N seconds.</summary>

@@ -11,6 +11,12 @@ namespace BackupMonitor.Tests.Drills;
 /// </summary>
 public sealed class DrillServerFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// Drill databases are named `bm_drill_&lt;drill id&gt;` on one server, and every test site numbers its drills from 1:
+    /// the classes that drill on the server run one after the other.
+    /// </summary>
+    public const string Collection = "drill server";
+
     public const int Tables = 2;
     public const long Rows = 20_002;
 
@@ -88,3 +94,6 @@ public sealed class DrillServerFixture : IAsyncLifetime
         await role.ExecuteNonQueryAsync();
     }
 }
+
+[CollectionDefinition(DrillServerFixture.Collection)]
+public sealed class DrillServerCollection;
