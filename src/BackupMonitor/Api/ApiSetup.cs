@@ -52,6 +52,7 @@ public static class ApiSetup
         api.MapDestinationsApi();
         api.MapMaintenanceApi();
         api.MapReportsApi();
+        api.MapDrillsApi();
         api.MapAgentsApi();
         app.MapAgentPush();
         return app;

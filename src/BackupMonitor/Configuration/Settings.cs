@@ -14,6 +14,7 @@ public sealed record Settings(
     DeliveryOptions Delivery,
     AlertOptions Alerts,
     ReportOptions Reports,
+    DrillOptions Drills,
     AgentPushOptions AgentPush)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
@@ -32,6 +33,7 @@ public sealed record Settings(
             DeliveryOptions.Read(reader),
             AlertOptions.Read(reader),
             ReportOptions.Read(reader),
+            DrillOptions.Read(reader),
             AgentPushOptions.Read(reader));
     }
 

@@ -53,9 +53,11 @@ public sealed class ComplianceStore(BackupMonitorDbContext db)
         db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);
 
     /// <summary>
-    /// The entries of these jobs with a restore drill that passed before <paramref name="beforeUtc"/> (SPEC §13). Restore
-    /// drills are not kept yet in this version: none.
+    /// The entries of these jobs with a restore drill (SPEC §13) that passed before <paramref name="beforeUtc"/> (the
+    /// month's end: a drill run later never changes a finished month).
     /// </summary>
-    public Task<IReadOnlySet<int>> PassedDrillEntryIdsAsync(IReadOnlyCollection<int> jobIds, DateTime sinceUtc, DateTime beforeUtc, CancellationToken cancellationToken) =>
-        Task.FromResult(ComplianceFacts.NoDrills);
+    public async Task<IReadOnlySet<int>> PassedDrillEntryIdsAsync(IReadOnlyCollection<int> jobIds, DateTime sinceUtc, DateTime beforeUtc, CancellationToken cancellationToken) =>
+        (await db.Drills.AsNoTracking()
+            .Where(d => jobIds.Contains(d.JobId) && d.Status == DrillStatus.Passed && d.FinishedAtUtc >= sinceUtc && d.FinishedAtUtc < beforeUtc)
+            .Select(d => d.EntryId).Distinct().ToListAsync(cancellationToken)).ToHashSet();
 }
