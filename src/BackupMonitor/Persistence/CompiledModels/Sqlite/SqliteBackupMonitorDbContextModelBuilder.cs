@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("48885d1d-c031-4b14-99c1-5270ca8f2e10"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("2f9c60a1-2912-4c34-b213-3416e183f9be"), entityTypeCount: 11)
         {
         }
 
