@@ -4,6 +4,7 @@
   BENCH_POSTGRES="Host=127.0.0.1;Port=55422;Username=postgres" /usr/bin/python3 bench/pg_scale.py 2500 5000 10000 20000
   BENCH_POSTGRES=... /usr/bin/python3 bench/pg_scale.py 100000          # the target, if the machine has the time
   BENCH_POSTMASTER_PID=$(head -1 $PGDATA/postmaster.pid) ...  # also count the cluster's CPU per request
+  BENCH_REUSE=/path/bm-scale-xxxx ... 15000    # go on from an earlier run's database (jobs so far -> 15,000)
   BENCH_DAYS=365 (default) BENCH_RUNS=5 (timed requests per URL) BENCH_DLL=/path/backupmonitor.dll (default: bench.build())
 
 One database (bm_scale_<pid>) grows through the points given (jobs, cumulative): at each point the new jobs (50 a
@@ -150,18 +151,27 @@ def fresh_reports(root, first, last, today, point):
 def main():
     points = [int(p) for p in sys.argv[1:]] or [2500, 5000, 10000, 20000]
     dll = os.environ.get("BENCH_DLL") or bench.build()
-    database = f"bm_scale_{os.getpid()}"
-    read.psql("postgres", f"CREATE DATABASE {database}")
-    scratch = tempfile.mkdtemp(prefix="bm-scale-", dir=os.environ.get("BENCH_DIR"))
-    root = os.path.join(scratch, "root")
-    os.makedirs(root)
-    with open(os.path.join(root, "postgres-database"), "w") as f:
-        f.write(database)
     read.POSTGRES = os.environ["BENCH_POSTGRES"]
+    if os.environ.get("BENCH_REUSE"):  # go on growing the database of an earlier run (its scratch folder)
+        scratch = os.environ["BENCH_REUSE"]
+        root = os.path.join(scratch, "root")
+        with open(os.path.join(root, "postgres-database")) as f:
+            database = f.read().strip()
+    else:
+        database = f"bm_scale_{os.getpid()}"
+        read.psql("postgres", f"CREATE DATABASE {database}")
+        scratch = tempfile.mkdtemp(prefix="bm-scale-", dir=os.environ.get("BENCH_DIR"))
+        root = os.path.join(scratch, "root")
+        os.makedirs(root)
+        with open(os.path.join(root, "postgres-database"), "w") as f:
+            f.write(database)
     env = read.env_for(root)
     bench.sh("dotnet", dll, "jobs", "list", "--status", "corrupt", env=env)  # creates the schema (migrations)
     today = datetime.datetime.now(datetime.timezone.utc).date()  # history: the DAYS nights before tonight
-    ids, done, summary = {"entry": 0, "notice": 0, "delivery": 0}, 0, []
+    ids = {key: int(scalar(database, f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
+           for key, table in (("entry", "backup_entries"), ("notice", "notices"), ("delivery", "deliveries"))}
+    done, summary = int(scalar(database, "SELECT COUNT(*) FROM expected_backup_jobs")), []
+    fresh_round = int(scalar(database, "SELECT COUNT(*) FROM scan_runs"))
     for point in points:
         started = time.monotonic()
         for table in ("backup_entries", "deliveries", "expected_backup_jobs"):
@@ -181,7 +191,8 @@ def main():
               f"{size / 2**30:.2f} GiB (entries with indexes {entries_size / 2**30:.2f} GiB); load average {os.getloadavg()[0]:.1f}", flush=True)
 
         # One scan of one fresh line per job: tonight's backups of every job registered so far.
-        fresh_reports(root, 0, point, today, len(summary))
+        fresh_reports(root, 0, point, today, fresh_round)
+        fresh_round += 1
         wall, cpu, rss, out = bench.timed(["dotnet", dll, "scan", "--format", "json"], env=env)
         scan = json.loads(out)
         print(f"scan of {point} fresh lines: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {rss:.0f} MiB, own {scan['duration_ms'] / 1000:.1f} s, "

@@ -10,7 +10,7 @@ report for every agent (one line and one small backup file per job, a new operat
 soon as the previous round's reports have left it, so every scan cycle has a full round to record. Every 5 s the
 server's resident memory (VmRSS of /proc/PID/status) is sampled. Printed: the curve (one line per minute: RSS,
 rounds written, entries recorded) and the verdict: the largest RSS after the first minute against the RSS at the
-first minute (goal: at most +10 %)."""
+first minute (goal: at most +10 %). On a loaded machine the first minute may not hold one whole round: read the curve."""
 import datetime, hashlib, json, os, shutil, sqlite3, subprocess, sys, tempfile, threading, time, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -60,9 +60,9 @@ def write_round(staging, round_no):
 def pending(staging):
     return sum(1 for agent in agents() for n in os.listdir(os.path.join(staging, agent, "log")) if n.endswith(".json"))
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
 
 def main():
     dll = os.environ.get("SOAK_DLL") or bench.build()
@@ -94,7 +94,8 @@ def main():
             time.sleep(5)
             if server.poll() is not None:
                 raise RuntimeError(f"serve exited with {server.returncode}")
-            samples.append((time.monotonic() - started, rss_kib(server.pid) / 1024, rounds[0]))
+            samples.append((time.monotonic() - started, rss_kib(server.pid) / 1024, rounds[0],
+                            rss_kib(server.pid, "RssAnon") / 1024, rss_kib(server.pid, "RssFile") / 1024))
     finally:
         stop.set()
         thread.join()
@@ -106,12 +107,12 @@ def main():
     load = os.getloadavg()
     print(f"Soak {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {JOBS} jobs, SCAN_INTERVAL_SECONDS=5, {MINUTES:g} min; "
           f"{rounds[0]} rounds written, {scans} scans, {entries} entries recorded; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end")
-    print("| minute | RSS MiB (last sample) | max RSS MiB in the minute | rounds written |")
-    print("|---|---|---|---|")
+    print("| minute | RSS MiB (last sample) | max RSS MiB in the minute | of it anonymous (heap) / file-backed (code) MiB | rounds written |")
+    print("|---|---|---|---|---|")
     for minute in range(int(MINUTES) + 1):
         inside = [s for s in samples if minute * 60 <= s[0] < (minute + 1) * 60]
         if inside:
-            print(f"| {minute + 1} | {inside[-1][1]:.0f} | {max(s[1] for s in inside):.0f} | {inside[-1][2]} |")
+            print(f"| {minute + 1} | {inside[-1][1]:.0f} | {max(s[1] for s in inside):.0f} | {inside[-1][3]:.0f} / {inside[-1][4]:.0f} | {inside[-1][2]} |")
     first = [s[1] for s in samples if s[0] < 60][-1]
     later = max(s[1] for s in samples if s[0] >= 60)
     last_minute = [s[1] for s in samples if s[0] >= samples[-1][0] - 60]
