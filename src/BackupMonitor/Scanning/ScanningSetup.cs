@@ -1,4 +1,5 @@
 using BackupMonitor.Configuration;
+using BackupMonitor.Drills;
 using BackupMonitor.Files;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
@@ -21,6 +22,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Delivery);
         services.AddSingleton(settings.Content);
         services.AddSingleton(settings.Alerts);
+        services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
@@ -36,6 +38,8 @@ public static class ScanningSetup
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         services.AddScoped<Jobs.KeysetPages>();
+        services.AddDrills(settings);
+        services.AddScoped<Agents.AgentRegistry>();
         return services;
     }
 

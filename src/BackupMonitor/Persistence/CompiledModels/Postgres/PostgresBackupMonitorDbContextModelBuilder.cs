@@ -12,18 +12,22 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("aa2e9973-566e-458f-8282-bdaf05b73d28"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("d4d10745-7c85-42e0-a31e-5943ec58e5f4"), entityTypeCount: 15)
         {
         }
 
         partial void Initialize()
         {
+            var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
+            var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
+            var drill = DrillEntityType.Create(this);
+            var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
@@ -33,14 +37,20 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            DrillEntityType.CreateForeignKey1(drill, backupEntry);
+            DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
+            DrillEntityType.CreateAnnotations(drill);
+            DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);

@@ -11,18 +11,22 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2f9c60a1-2912-4c34-b213-3416e183f9be"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("74c07b43-e490-4955-80a3-d72ea16eb867"), entityTypeCount: 15)
         {
         }
 
         partial void Initialize()
         {
+            var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
+            var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
+            var drill = DrillEntityType.Create(this);
+            var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
@@ -32,14 +36,20 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            DrillEntityType.CreateForeignKey1(drill, backupEntry);
+            DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
+            DrillEntityType.CreateAnnotations(drill);
+            DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
