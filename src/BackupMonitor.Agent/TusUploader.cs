@@ -59,6 +59,7 @@ public sealed class TusUploader(HttpClient http, TimeSpan retryFor, Progress pro
         }
         else offset = known;
         if (offset > 0 && offset < length) await log.WriteLineAsync($"resuming {name} at byte {offset} of {length}");
+        var sentBefore = BytesSent;
 
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         var buffer = new byte[(int)Math.Min(ChunkSize, Math.Max(1, length))];
@@ -93,7 +94,7 @@ public sealed class TusUploader(HttpClient http, TimeSpan retryFor, Progress pro
             }
         }
         progress.Done();
-        await log.WriteLineAsync($"uploaded {name}: {length} bytes");
+        await log.WriteLineAsync($"uploaded {name}: {length} bytes, {BytesSent - sentBefore} sent by this run");
     }
 
     private async Task<long?> OffsetAsync(string location, CancellationToken cancellationToken)
