@@ -30,5 +30,5 @@ for round in $(seq "$rounds"); do
   start=$(date +%s.%N)
   out=$(dotnet "$dll" drills run --format json 2>/dev/null)
   total=$(echo "$(date +%s.%N) - $start" | bc)
-  echo "  drill: $(echo "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; print(f"{d[\"status\"]} {d[\"duration_ms\"]/1000:.1f} s, {d[\"tables\"]} tables, {d[\"rows\"]:,} rows")') (command: $total s)"
+  echo "  drill: $(echo "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; print("%s %.1f s, %s tables, %s rows" % (d["status"], d["duration_ms"]/1000, d["tables"], d["rows"]))') (command: $total s)"
 done
