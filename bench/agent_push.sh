@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Issue 23's benchmark: a 1 GiB backup pushed by the reference agent to `serve` over loopback (tus, 16 MiB PATCHes
 # with SHA-256 each), against `sha256sum` + `cp` of the same file; serve's peak RSS (VmHWM) while receiving.
-# usage: bash bench/agent_push.sh [SIZE_MIB]   (builds Release first; prints one line per measure and the load)
+# usage: bash bench/agent_push.sh [SIZE_MIB] [Release|Debug]   (builds that configuration unless BENCH_NO_BUILD=1;
+# prints one line per measure and the load)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
+config=${2:-Release}
 work=$(mktemp -d /tmp/bm-push-bench.XXXX)
 trap 'kill "$serve" 2>/dev/null || true; rm -rf "$work"' EXIT
 export NUGET_CERT_REVOCATION_MODE=offline
-dotnet build -c Release src/BackupMonitor >/dev/null && dotnet build -c Release src/BackupMonitor.Agent >/dev/null
-bm="dotnet src/BackupMonitor/bin/Release/net10.0/backupmonitor.dll"
-agent="dotnet src/BackupMonitor.Agent/bin/Release/net10.0/backupmonitor-agent.dll"
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then dotnet build -c "$config" src/BackupMonitor >/dev/null && dotnet build -c "$config" src/BackupMonitor.Agent >/dev/null; fi
+bm="dotnet src/BackupMonitor/bin/$config/net10.0/backupmonitor.dll"
+agent="dotnet src/BackupMonitor.Agent/bin/$config/net10.0/backupmonitor-agent.dll"
 
 head -c "$((size_mib << 20))" /dev/urandom > "$work/backup.bin"
 sync
