@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("772ac7b1-e57a-4d07-81d4-461e47d2121b"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("d1e1fba3-a66c-42d5-bbbc-5fc377e53dd2"), entityTypeCount: 16)
         {
         }
 

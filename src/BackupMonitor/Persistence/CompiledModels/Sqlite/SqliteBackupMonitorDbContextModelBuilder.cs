@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("809c67fe-5033-4b7c-89d9-c507ed79b6c1"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("d752a8ca-aa28-44d6-87a7-7f39f1f7d49c"), entityTypeCount: 16)
         {
         }
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupMonitor.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBackupMonitorDbContext))]
-    [Migration("20261205071743_Issue27CompliancePeriods")]
+    [Migration("20261205074155_Issue27CompliancePeriods")]
     partial class Issue27CompliancePeriods
     {
         /// <inheritdoc />
@@ -1033,6 +1033,9 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     b.HasIndex("StartedAtUtc")
                         .HasDatabaseName("ix_scan_runs_started_at_utc");
+
+                    b.HasIndex("FinishedAtUtc", "Id")
+                        .HasDatabaseName("ix_scan_runs_newest");
 
                     b.ToTable("scan_runs", (string)null);
                 });
