@@ -8,16 +8,14 @@ public sealed record ReportText(
 {
     public static readonly ReportText English = new(
         "Reports", "Each company's monthly compliance: the cycles its jobs' schedules expected (while each job was watched, deadline passed), "
-        + "those in maintenance, and what became of the others. Compliance = success ÷ (expected − maintenance). The same figures are sent "
-        + "to each company on the first of the next month.",
+        + "those in maintenance, and what became of the others. Compliance = success ÷ (expected − maintenance).",
         "Month", "Show", "Download CSV", "Download the printable report (HTML, one A4 page per company)", "No job was watched that month.",
         "Company", "Job", "Agent", "Database", "Expected", "Maintenance", "Success", "Content checked", "Restore tested", "Missing", "Failed",
         "Compliance", "total", "The month must be written YYYY-MM.");
 
     public static readonly ReportText French = new(
         "Rapports", "La conformité mensuelle de chaque société : les cycles attendus par les planifications de ses tâches (pendant leur surveillance, délai écoulé), "
-        + "ceux en maintenance, et ce que sont devenus les autres. Conformité = réussies ÷ (attendues − maintenance). Les mêmes chiffres sont envoyés "
-        + "à chaque société le premier du mois suivant.",
+        + "ceux en maintenance, et ce que sont devenus les autres. Conformité = réussies ÷ (attendues − maintenance).",
         "Mois", "Afficher", "Télécharger le CSV", "Télécharger le rapport imprimable (HTML, une page A4 par société)", "Aucune tâche n'était surveillée ce mois-là.",
         "Société", "Tâche", "Agent", "Base", "Attendues", "Maintenance", "Réussies", "Contenu vérifié", "Restauration testée", "Manquantes", "En échec",
         "Conformité", "total", "Le mois s'écrit AAAA-MM.");
