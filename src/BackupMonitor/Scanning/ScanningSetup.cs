@@ -4,7 +4,6 @@ using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Reports;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace BackupMonitor.Scanning;
@@ -25,8 +24,6 @@ public static class ScanningSetup
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
         services.AddNotifications(settings.Email);
-        services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
-        services.TryAddScoped<INoticeDelivery, NoNoticeDelivery>();
         services.AddSingleton<ScanService>();
         services.AddScoped<ScanStore>();
         services.AddScoped<ReportReader>();

@@ -61,8 +61,15 @@ internal sealed class NoticeConfiguration : IEntityTypeConfiguration<Notice>
     {
         notice.ToTable("notices");
         notice.HasOne<BackupEntry>().WithMany().HasForeignKey(n => n.BackupEntryId).OnDelete(DeleteBehavior.Restrict);
-        // One notice of each kind per entry, whatever happens to the scan that wrote it.
-        notice.HasIndex(n => new { n.BackupEntryId, n.Kind }).IsUnique();
+        // One notice of each kind per entry, whatever happens to the scan that wrote it; every other source names its
+        // notice with a dedupe key instead, unique too (a retry or a second process never makes a second one).
+        notice.HasIndex(n => new { n.BackupEntryId, n.Kind }).IsUnique().HasFilter($"{RawSql.Quote("dedupe_key")} IS NULL");
+        notice.HasIndex(n => n.DedupeKey).IsUnique();
+        notice.HasIndex(n => new { n.ExpectedJobId, n.Kind, n.CreatedAtUtc });
+        notice.Property(n => n.Status).HasMaxLength(32);
+        notice.Property(n => n.CompanyName).HasMaxLength(200);
+        notice.Property(n => n.Period).HasMaxLength(7);
+        notice.Property(n => n.DedupeKey).HasMaxLength(200);
         notice.HasMany(n => n.Deliveries).WithOne().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8b6ee48c-8793-4f4c-8a5a-54b676ed563c"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("014220e6-b58d-4c84-a00c-c4f2897fa156"), entityTypeCount: 11)
         {
         }
 

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("48885d1d-c031-4b14-99c1-5270ca8f2e10"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("9df662d8-be27-4d1a-8c80-cfad65d568a5"), entityTypeCount: 11)
         {
         }
 

@@ -574,15 +574,33 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<int>("BackupEntryId")
+                    b.Property<int?>("BackupEntryId")
                         .HasColumnType("integer")
                         .HasColumnName("backup_entry_id");
+
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_name");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at_utc");
 
-                    b.Property<int>("ExpectedJobId")
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<int?>("DrillId")
+                        .HasColumnType("integer")
+                        .HasColumnName("drill_id");
+
+                    b.Property<int?>("ExpectedJobId")
                         .HasColumnType("integer")
                         .HasColumnName("expected_job_id");
 
@@ -598,18 +616,46 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Payload")
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("period");
+
                     b.Property<string>("PreviousJobStatus")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("previous_job_status");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Warning")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("warning");
+
                     b.HasKey("Id")
                         .HasName("pk_notices");
 
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notices_dedupe_key");
+
                     b.HasIndex("BackupEntryId", "Kind")
                         .IsUnique()
-                        .HasDatabaseName("ix_notices_backup_entry_id_kind");
+                        .HasDatabaseName("ix_notices_backup_entry_id_kind")
+                        .HasFilter("\"dedupe_key\" IS NULL");
+
+                    b.HasIndex("ExpectedJobId", "Kind", "CreatedAtUtc")
+                        .HasDatabaseName("ix_notices_expected_job_id_kind_created_at_utc");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -785,7 +831,6 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("BackupEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_notices_backup_entries_backup_entry_id");
                 });
 

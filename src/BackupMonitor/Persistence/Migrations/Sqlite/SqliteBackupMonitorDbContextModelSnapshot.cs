@@ -555,15 +555,33 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<int>("BackupEntryId")
+                    b.Property<int?>("BackupEntryId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("backup_entry_id");
+
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company_name");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at_utc");
 
-                    b.Property<int>("ExpectedJobId")
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<int?>("DrillId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("drill_id");
+
+                    b.Property<int?>("ExpectedJobId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expected_job_id");
 
@@ -579,18 +597,46 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
                     b.Property<string>("PreviousJobStatus")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("previous_job_status");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Warning")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warning");
+
                     b.HasKey("Id")
                         .HasName("pk_notices");
 
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notices_dedupe_key");
+
                     b.HasIndex("BackupEntryId", "Kind")
                         .IsUnique()
-                        .HasDatabaseName("ix_notices_backup_entry_id_kind");
+                        .HasDatabaseName("ix_notices_backup_entry_id_kind")
+                        .HasFilter("\"dedupe_key\" IS NULL");
+
+                    b.HasIndex("ExpectedJobId", "Kind", "CreatedAtUtc")
+                        .HasDatabaseName("ix_notices_expected_job_id_kind_created_at_utc");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -762,7 +808,6 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("BackupEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_notices_backup_entries_backup_entry_id");
                 });
 
