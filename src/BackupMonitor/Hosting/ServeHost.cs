@@ -4,6 +4,7 @@ using BackupMonitor.Configuration;
 using BackupMonitor.Dashboard;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
+using BackupMonitor.Retention;
 using BackupMonitor.Scanning;
 using BackupMonitor.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -65,6 +66,7 @@ public static class ServeHost
         services.AddSingleton<ServeMetrics>();
         services.AddSingleton<MeteredScans>();
         services.AddHostedService<ScheduledScans>();
+        services.AddDailyRetention();
         services.AddHostedService<NoticeDeliveryLoop>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
     }

@@ -30,6 +30,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<CompanyRetention> CompanyRetentions => Set<CompanyRetention>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
