@@ -49,6 +49,7 @@ public static class ApiSetup
         api.MapNotificationsApi();
         api.MapDestinationsApi();
         api.MapMaintenanceApi();
+        api.MapRetentionApi();
         return app;
     }
 }
