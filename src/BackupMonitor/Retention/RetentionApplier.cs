@@ -24,11 +24,18 @@ public sealed class RetentionApplier(
     /// <summary>Test seam (fault injection): called after each step that changed the database or a file: `marked`, `moved`, `purged`.</summary>
     internal Action<string>? AfterStep { get; set; }
 
+    private void Step(string step)
+    {
+        AfterStep?.Invoke(step);
+        Scanning.FaultInjection.AfterRetentionStep(step);
+    }
+
     private int leftAsIs, refused, pruned, purged, finished, problems;
     private long prunedBytes;
 
     public async Task<RetentionRunSummary> ApplyAsync(int? maxPrunePercent, IProgress<RetentionProgress>? progress, CancellationToken cancellationToken)
     {
+        await Scanning.FaultInjection.WaitAtStartGateAsync(cancellationToken);
         var total = await store.JobCountAsync(cancellationToken);
         var done = 0;
         var afterId = 0;
@@ -85,7 +92,7 @@ public sealed class RetentionApplier(
         }
         if (marks.Count == 0) return;
         await store.MarkPrunedAsync(marks.Select(m => (m.EntryId, m.TrashPath)).ToList(), time.GetUtcNow().UtcDateTime, cancellationToken);
-        AfterStep?.Invoke("marked");
+        Step("marked");
         foreach (var (_, trashPath, backup) in marks)
         {
             var moved = await files.ToTrashAsync(backup.ValidatedPath, trashPath, backup.Sha256, cancellationToken);
@@ -95,7 +102,7 @@ public sealed class RetentionApplier(
                 prunedBytes += backup.SizeBytes ?? 0;
             }
             else problems++;
-            AfterStep?.Invoke("moved");
+            Step("moved");
         }
     }
 
@@ -123,7 +130,7 @@ public sealed class RetentionApplier(
             }
             if (trashed.PrunedAtUtc > now - TimeSpan.FromDays(options.TrashDays)) continue;
             files.Purge(trashed.TrashPath);
-            AfterStep?.Invoke("purged");
+            Step("purged");
             await store.MarkPurgedAsync(trashed.EntryId, now, cancellationToken);
             purged++;
         }
