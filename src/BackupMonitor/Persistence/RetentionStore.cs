@@ -7,7 +7,7 @@ namespace BackupMonitor.Persistence;
 public sealed record StoredBackup(int EntryId, int JobId, DateTime OperationUtc, DateTime CreatedAtUtc, DateTime? HeldAtUtc, string ValidatedPath, long? SizeBytes, string? Sha256);
 
 /// <summary>An entry whose file is in the trash, or on its way there or back (marked, not purged).</summary>
-public sealed record TrashedBackup(int EntryId, int JobId, string ValidatedPath, string TrashPath, DateTime PrunedAtUtc, DateTime? HeldAtUtc, string? Sha256);
+public sealed record TrashedBackup(int EntryId, int JobId, string ValidatedPath, string TrashPath, DateTime PrunedAtUtc, DateTime? HeldAtUtc, string? Sha256, long? SizeBytes);
 
 /// <summary>Bytes held by validated storage and by the trash, from the sizes the scan measured.</summary>
 public sealed record StorageSpace(long ValidatedBytes, int ValidatedFiles, long TrashBytes, int TrashFiles);
@@ -62,7 +62,7 @@ public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims)
         db.Entries.AsNoTracking()
             .Where(e => e.PrunedAtUtc != null && e.PurgedAtUtc == null && jobIds.Contains(e.ExpectedJobId))
             .OrderBy(e => e.Id)
-            .Select(e => new TrashedBackup(e.Id, e.ExpectedJobId, e.ValidatedPath!, e.TrashPath!, e.PrunedAtUtc!.Value, e.HeldAtUtc, e.ServerCalculatedStagedHash))
+            .Select(e => new TrashedBackup(e.Id, e.ExpectedJobId, e.ValidatedPath!, e.TrashPath!, e.PrunedAtUtc!.Value, e.HeldAtUtc, e.ServerCalculatedStagedHash, e.ServerCalculatedStagedSize))
             .ToListAsync(cancellationToken);
 
     public Task<BackupEntry?> EntryAsync(int entryId, CancellationToken cancellationToken) =>

@@ -95,7 +95,7 @@ public sealed class RetentionApplier(
         Step("marked");
         foreach (var (_, trashPath, backup) in marks)
         {
-            var moved = await files.ToTrashAsync(backup.ValidatedPath, trashPath, backup.Sha256, cancellationToken);
+            var moved = await files.ToTrashAsync(backup.ValidatedPath, trashPath, new(backup.Sha256, backup.SizeBytes), cancellationToken);
             if (moved is TrashMove.Moved or TrashMove.AlreadyDone)
             {
                 pruned++;
@@ -115,20 +115,28 @@ public sealed class RetentionApplier(
             if (trashed.HeldAtUtc is not null)
             {
                 // A restore that stopped after its mark: bring the file back, as `retention restore` would have.
-                var back = await files.BackFromTrashAsync(trashed.TrashPath, trashed.ValidatedPath, trashed.Sha256, cancellationToken);
+                var back = await files.BackFromTrashAsync(trashed.TrashPath, trashed.ValidatedPath, new(trashed.Sha256, trashed.SizeBytes), cancellationToken);
                 if (back == TrashMove.Moved) finished++;
                 if (back is TrashMove.Moved or TrashMove.AlreadyDone) await store.MarkRestoredAsync(trashed.EntryId, cancellationToken);
                 else problems++;
                 continue;
             }
-            var moved = await files.ToTrashAsync(trashed.ValidatedPath, trashed.TrashPath, trashed.Sha256, cancellationToken);
+            var due = trashed.PrunedAtUtc <= now - TimeSpan.FromDays(options.TrashDays);
+            if (due && !files.InTrash(trashed.TrashPath) && !files.InValidated(trashed.ValidatedPath))
+            {
+                // A purge stopped between deleting the file and recording it.
+                await store.MarkPurgedAsync(trashed.EntryId, now, cancellationToken);
+                purged++;
+                continue;
+            }
+            var moved = await files.ToTrashAsync(trashed.ValidatedPath, trashed.TrashPath, new(trashed.Sha256, trashed.SizeBytes), cancellationToken);
             if (moved == TrashMove.Moved) finished++;
             if (moved is TrashMove.Missing or TrashMove.Blocked)
             {
                 problems++;
                 continue;
             }
-            if (trashed.PrunedAtUtc > now - TimeSpan.FromDays(options.TrashDays)) continue;
+            if (!due) continue;
             files.Purge(trashed.TrashPath);
             Step("purged");
             await store.MarkPurgedAsync(trashed.EntryId, now, cancellationToken);

@@ -34,7 +34,7 @@ public sealed class RetentionRestore(RetentionStore store, TrashFiles files, Tim
                 : files.FreeValidatedPath(entry.ValidatedPath);
             if (entry.HeldAtUtc is null) await store.MarkRestoringAsync(entryId, target, time.GetUtcNow().UtcDateTime, cancellationToken);
             AfterStep?.Invoke("restore-marked");
-            var moved = await files.BackFromTrashAsync(entry.TrashPath, target, entry.ServerCalculatedStagedHash, cancellationToken);
+            var moved = await files.BackFromTrashAsync(entry.TrashPath, target, new(entry.ServerCalculatedStagedHash, entry.ServerCalculatedStagedSize), cancellationToken);
             if (moved is not (TrashMove.Moved or TrashMove.AlreadyDone))
                 throw new RetentionRequestException($"entry {entryId}: the file could not be brought back from the trash ({moved}); see the log");
             AfterStep?.Invoke("restore-moved");

@@ -15,11 +15,14 @@ public enum TrashMove { Moved, AlreadyDone, Missing, Blocked }
 /// </summary>
 public sealed class TrashFiles(StorageOptions storage, ILogger<TrashFiles> logger)
 {
-    public Task<TrashMove> ToTrashAsync(string validatedPath, string trashPath, string? sha256, CancellationToken cancellationToken) =>
-        MoveAsync(StorageLayout.Absolute(storage.Validated, validatedPath), StorageLayout.Absolute(storage.Trash, trashPath), sha256, cancellationToken);
+    /// <summary>The file an entry names: its SHA-256 and size as the scan measured them (a file of another size at its path is not it).</summary>
+    public readonly record struct Expected(string? Sha256, long? Size);
 
-    public Task<TrashMove> BackFromTrashAsync(string trashPath, string validatedPath, string? sha256, CancellationToken cancellationToken) =>
-        MoveAsync(StorageLayout.Absolute(storage.Trash, trashPath), StorageLayout.Absolute(storage.Validated, validatedPath), sha256, cancellationToken);
+    public Task<TrashMove> ToTrashAsync(string validatedPath, string trashPath, Expected file, CancellationToken cancellationToken) =>
+        MoveAsync(StorageLayout.Absolute(storage.Validated, validatedPath), StorageLayout.Absolute(storage.Trash, trashPath), file, cancellationToken);
+
+    public Task<TrashMove> BackFromTrashAsync(string trashPath, string validatedPath, Expected file, CancellationToken cancellationToken) =>
+        MoveAsync(StorageLayout.Absolute(storage.Trash, trashPath), StorageLayout.Absolute(storage.Validated, validatedPath), file, cancellationToken);
 
     /// <summary>A trash path for a file pruned from <paramref name="validatedPath"/>: the same sub-path, or `-1`, `-2`… when taken (or chosen already in this run).</summary>
     public string FreeTrashPath(string validatedPath, ISet<string> chosen) =>
@@ -41,8 +44,9 @@ public sealed class TrashFiles(StorageOptions storage, ILogger<TrashFiles> logge
         return true;
     }
 
-    private async Task<TrashMove> MoveAsync(string source, string destination, string? sha256, CancellationToken cancellationToken)
+    private async Task<TrashMove> MoveAsync(string source, string destination, Expected file, CancellationToken cancellationToken)
     {
+        var sha256 = file.Sha256;
         var sourceThere = File.Exists(source);
         if (File.Exists(destination))
         {
@@ -62,13 +66,18 @@ public sealed class TrashFiles(StorageOptions storage, ILogger<TrashFiles> logge
             logger.LogError("Retention cannot move '{Source}' to '{Destination}': the file is in neither place", source, destination);
             return TrashMove.Missing;
         }
+        if (file.Size is { } size && new FileInfo(source).Length != size)
+        {
+            logger.LogError("Retention leaves '{Source}' where it is: it is not the file its entry names ({Size} bytes expected)", source, size);
+            return TrashMove.Blocked;
+        }
         try
         {
             if (await FileMover.MoveAsync(source, destination, sha256, cancellationToken) == FileMover.Outcome.Copied) File.Delete(source);
         }
         catch (DestinationExistsException)
         {
-            return await MoveAsync(source, destination, sha256, cancellationToken);
+            return await MoveAsync(source, destination, file, cancellationToken);
         }
         return TrashMove.Moved;
     }
