@@ -26,35 +26,38 @@ public sealed class RetentionSite : IAsyncDisposable
     public string Trash => Site.Settings.Storage.Trash;
 
     /// <summary>A job with <paramref name="nights"/> nightly validated backups (the newest last night), status ok.</summary>
-    public async Task<ExpectedBackupJob> AddJobWithBackupsAsync(string agentId, int nights, string database = "sales")
+    public async Task<ExpectedBackupJob> AddJobWithBackupsAsync(string agentId, int nights, string database = "sales") =>
+        (await AddJobsWithBackupsAsync([agentId], nights, database)).Single();
+
+    /// <summary>One job per agent (one import), each with <paramref name="nights"/> nightly validated backups, all ok.</summary>
+    public async Task<IReadOnlyList<ExpectedBackupJob>> AddJobsWithBackupsAsync(IReadOnlyList<string> agentIds, int nights, string database = "sales")
     {
-        var job = await Site.AddJobAsync(agentId, database);
+        var jobs = await Site.AddJobsAsync(agentIds, database);
         await using var scope = Site.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>();
-        for (var night = nights - 1; night >= 0; night--)
-        {
-            var at = LastNight.AddDays(-night);
-            var content = Encoding.UTF8.GetBytes($"-- dump of {agentId}/{database} at {at:O}\n" + new string('x', 100 + night));
-            var relative = BackupMonitor.Files.StorageLayout.BackupRelativePath(agentId, database, at, $"{database}.sql.gz");
-            var path = BackupMonitor.Files.StorageLayout.Absolute(Validated, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllBytesAsync(path, content);
-            var hash = TestSite.Sha256(content);
-            db.Entries.Add(new BackupEntry
+        foreach (var job in jobs)
+            for (var night = nights - 1; night >= 0; night--)
             {
-                ExpectedJobId = job.Id, Status = BackupEntryStatus.Success, AgentReportTimestampUtc = at, AgentStagedFileName = $"{database}.sql.gz",
-                AgentReportedHashSha256 = hash, AgentReportedSizeBytes = content.Length, ServerCalculatedStagedHash = hash,
-                ServerCalculatedStagedSize = content.Length, HashComparisonResult = false, ValidatedPath = relative, CreatedAtUtc = at.AddMinutes(5),
-            });
-        }
+                var at = LastNight.AddDays(-night);
+                var content = Encoding.UTF8.GetBytes($"-- dump of {job.AgentIdResponsible}/{database} at {at:O}\n" + new string('x', 100 + night));
+                var relative = BackupMonitor.Files.StorageLayout.BackupRelativePath(job.AgentIdResponsible, database, at, $"{database}.sql.gz");
+                var path = BackupMonitor.Files.StorageLayout.Absolute(Validated, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllBytesAsync(path, content);
+                var hash = TestSite.Sha256(content);
+                db.Entries.Add(new BackupEntry
+                {
+                    ExpectedJobId = job.Id, Status = BackupEntryStatus.Success, AgentReportTimestampUtc = at, AgentStagedFileName = $"{database}.sql.gz",
+                    AgentReportedHashSha256 = hash, AgentReportedSizeBytes = content.Length, ServerCalculatedStagedHash = hash,
+                    ServerCalculatedStagedSize = content.Length, HashComparisonResult = false, ValidatedPath = relative, CreatedAtUtc = at.AddMinutes(5),
+                });
+            }
         await db.SaveChangesAsync();
-        await Site.UpdateJobAsync(job.Id, j =>
-        {
-            j.CurrentStatus = JobStatus.Ok;
-            j.LastSuccessfulBackupUtc = LastNight;
-            j.LastCheckedAtUtc = LastNight.AddMinutes(5);
-        });
-        return await Site.JobAsync(job.Id);
+        var ids = jobs.Select(j => j.Id).ToList();
+        await db.Jobs.Where(j => ids.Contains(j.Id)).ExecuteUpdateAsync(set => set
+            .SetProperty(j => j.CurrentStatus, JobStatus.Ok).SetProperty(j => j.LastSuccessfulBackupUtc, LastNight)
+            .SetProperty(j => j.LastCheckedAtUtc, LastNight.AddMinutes(5)));
+        return await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id)).OrderBy(j => j.Id).ToListAsync();
     }
 
     public async Task SetPolicyAsync(int jobId, string policy)
