@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>The overview: tiles per status, the last scan, and the jobs table (filters, search and sort in the query string).</summary>
-public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText text) : DashboardPageModel(text)
+public sealed class IndexModel(JobBoard board, ScanService scans, RetentionBoard retention, DashboardText text) : DashboardPageModel(text)
 {
     [BindProperty(SupportsGet = true)] public string? Company { get; set; }
     [BindProperty(SupportsGet = true)] public string? City { get; set; }
@@ -25,7 +25,14 @@ public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText 
 
     public JobQuery Query => new(Company, City, Status, Search, Sort, Dir == "desc", Inactive, PageNumber);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Data = await board.OverviewAsync(Query, cancellationToken);
+    /// <summary>What validated storage and the trash hold (SPEC §14).</summary>
+    public Persistence.StorageSpace Space { get; private set; } = null!;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Data = await board.OverviewAsync(Query, cancellationToken);
+        Space = await retention.AllAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostScanAsync([FromServices] MeteredScans metered, CancellationToken cancellationToken)
     {
