@@ -1,3 +1,4 @@
+using BackupMonitor.Agents;
 using BackupMonitor.Configuration;
 using BackupMonitor.Contracts;
 using BackupMonitor.Dashboard;
@@ -17,6 +18,7 @@ public static class ApiSetup
         // Data protection (used by the dashboard's cookies) keeps its keys under the data root: see AddBackupMonitorDashboard.
         services.AddApiKeyAuthentication(ApiKeys.From(settings));
         services.AddSingleton<FailedAuthentications>();
+        services.AddAgentPush();
         services.AddProblemDetails();
         services.Configure<JsonOptions>(o =>
         {
@@ -49,6 +51,8 @@ public static class ApiSetup
         api.MapNotificationsApi();
         api.MapDestinationsApi();
         api.MapMaintenanceApi();
+        api.MapAgentsApi();
+        app.MapAgentPush();
         api.MapRetentionApi();
         return app;
     }

@@ -13,6 +13,7 @@ public sealed record Settings(
     IReadOnlyList<string> ApiReadKeys,
     DeliveryOptions Delivery,
     AlertOptions Alerts,
+    AgentPushOptions AgentPush,
     RetentionOptions Retention)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
@@ -30,6 +31,7 @@ public sealed record Settings(
             reader.List("API_READ_KEYS"),
             DeliveryOptions.Read(reader),
             AlertOptions.Read(reader),
+            AgentPushOptions.Read(reader),
             RetentionOptions.Read(reader));
     }
 

@@ -30,6 +30,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentUpload> AgentUploads => Set<AgentUpload>();
     public DbSet<CompanyRetention> CompanyRetentions => Set<CompanyRetention>();
     public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 

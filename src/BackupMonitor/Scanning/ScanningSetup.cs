@@ -22,6 +22,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Delivery);
         services.AddSingleton(settings.Content);
         services.AddSingleton(settings.Alerts);
+        services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
@@ -37,6 +38,7 @@ public static class ScanningSetup
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         services.AddScoped<Jobs.KeysetPages>();
+        services.AddScoped<Agents.AgentRegistry>();
         services.AddRetention(settings.Retention);
         return services;
     }
