@@ -24,6 +24,9 @@ public sealed class ExpectedBackupJob
     public DateTime? LastCheckedAtUtc { get; set; }
     public DateTime? LastSuccessfulBackupUtc { get; set; }
     public DateTime? LastFailedBackupUtc { get; set; }
+    /// <summary>When the job's last restore drill finished, and how it ended (SPEC §13; a skipped drill counts too).</summary>
+    public DateTime? LastDrillUtc { get; set; }
+    public DrillStatus? LastDrillStatus { get; set; }
     /// <summary>The job's own retention policy (SPEC §14), as written by `retention set --job`; null: its company's, else RETENTION.</summary>
     public string? Retention { get; set; }
     /// <summary>The process applying retention to this job now (a claim, <see cref="Persistence.Claims"/>), and until when.</summary>

@@ -2,6 +2,7 @@ using BackupMonitor.Api;
 using BackupMonitor.Cli;
 using BackupMonitor.Configuration;
 using BackupMonitor.Dashboard;
+using BackupMonitor.Drills;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Retention;
@@ -58,6 +59,8 @@ public static class ServeHost
         {
             throw new DatabaseUnavailableException(settings.Database, e);
         }
+        // A drill server that could do harm (a superuser, BackupMonitor's own database) is refused before any work.
+        await app.Services.GetRequiredService<DrillServer>().CheckAsync(cancellationToken);
     }
 
     /// <summary>What `serve` runs besides answering requests: the metrics, the scan schedule and the delivery loop.</summary>
@@ -68,6 +71,7 @@ public static class ServeHost
         services.AddHostedService<ScheduledScans>();
         services.AddDailyRetention();
         services.AddHostedService<NoticeDeliveryLoop>();
+        services.AddHostedService<ScheduledDrills>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
     }
 }

@@ -57,6 +57,16 @@ public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims)
         return rows.ToLookup(r => r.JobId);
     }
 
+    /// <summary>Job id → its newest backup (by operation time) with a passed restore drill (SPEC §13), for these jobs.</summary>
+    public async Task<IReadOnlyDictionary<int, int>> NewestPassedDrillsAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken)
+    {
+        var passed = await db.Drills.AsNoTracking()
+            .Where(d => jobIds.Contains(d.JobId) && d.Status == DrillStatus.Passed)
+            .Join(db.Entries, d => d.EntryId, e => e.Id, (d, e) => new { d.JobId, d.EntryId, At = e.AgentReportTimestampUtc ?? e.CreatedAtUtc })
+            .ToListAsync(cancellationToken);
+        return passed.GroupBy(p => p.JobId).ToDictionary(g => g.Key, g => g.MaxBy(p => (p.At, p.EntryId))!.EntryId);
+    }
+
     /// <summary>Entries of these jobs whose file is in the trash or on its way (marked, not purged).</summary>
     public Task<List<TrashedBackup>> InTrashAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken) =>
         db.Entries.AsNoTracking()

@@ -9,10 +9,9 @@ public interface IPassedDrills
     Task<IReadOnlyDictionary<int, int>> NewestPassedAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken);
 }
 
-/// <summary>No drill is known: where restore drills are not recorded, no backup is kept by the `drilled` rule.</summary>
-public sealed class NoDrillsKnown : IPassedDrills
+/// <summary>The passed drills recorded in the `drills` table (SPEC §13).</summary>
+public sealed class RecordedDrills(Persistence.RetentionStore store) : IPassedDrills
 {
-    private static readonly IReadOnlyDictionary<int, int> None = new Dictionary<int, int>();
-
-    public Task<IReadOnlyDictionary<int, int>> NewestPassedAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken) => Task.FromResult(None);
+    public Task<IReadOnlyDictionary<int, int>> NewestPassedAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken) =>
+        store.NewestPassedDrillsAsync(jobIds, cancellationToken);
 }

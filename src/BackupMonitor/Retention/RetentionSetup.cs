@@ -13,7 +13,7 @@ public static class RetentionSetup
     {
         services.AddSingleton(options);
         services.AddScoped<RetentionStore>();
-        services.TryAddScoped<IPassedDrills, NoDrillsKnown>();
+        services.TryAddScoped<IPassedDrills, RecordedDrills>();
         services.TryAddScoped<IRetentionWarnings, LoggedRetentionWarnings>();
         services.AddScoped<RetentionPlanner>();
         services.AddScoped<RetentionApplier>();

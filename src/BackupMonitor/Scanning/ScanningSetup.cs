@@ -1,4 +1,5 @@
 using BackupMonitor.Configuration;
+using BackupMonitor.Drills;
 using BackupMonitor.Files;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
@@ -38,6 +39,7 @@ public static class ScanningSetup
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         services.AddScoped<Jobs.KeysetPages>();
+        services.AddDrills(settings);
         services.AddScoped<Agents.AgentRegistry>();
         services.AddRetention(settings.Retention);
         return services;

@@ -141,4 +141,26 @@ public class RetentionApplyTests
         Assert.Equal([("last=5", "job", 1), ("last=3", "company", 3)],
             plans.Select(p => (p.Policy.ToString(), p.PolicySource, p.Decision.Pruned.Count())));
     }
+
+    [Fact]
+    public async Task The_newest_backup_with_a_passed_drill_is_kept_by_the_drilled_rule()
+    {
+        await using var site = await RetentionSite.CreateAsync();
+        var job = await site.AddJobWithBackupsAsync(Agent, 6);
+        await site.SetPolicyAsync(job.Id, "last=3");
+        var entries = await site.Site.EntriesAsync(job.Id); // oldest first
+        await using (var scope = site.Site.CreateScope())
+        {
+            var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<BackupMonitor.Persistence.BackupMonitorDbContext>(scope.ServiceProvider);
+            db.Drills.Add(new Drill { JobId = job.Id, EntryId = entries[0].Id, StartedAtUtc = site.Site.Now, Status = DrillStatus.Passed });
+            db.Drills.Add(new Drill { JobId = job.Id, EntryId = entries[1].Id, StartedAtUtc = site.Site.Now, Status = DrillStatus.Passed });
+            db.Drills.Add(new Drill { JobId = job.Id, EntryId = entries[2].Id, StartedAtUtc = site.Site.Now, Status = DrillStatus.Failed });
+            await db.SaveChangesAsync();
+        }
+
+        var plan = Assert.Single(await site.PlanAsync());
+
+        Assert.Equal(["drilled"], plan.Decision.Backups.Single(b => b.Backup.EntryId == entries[1].Id).Rules.Select(r => r.Rule));
+        Assert.Equal([entries[0].Id, entries[2].Id], plan.Decision.Pruned.Select(v => v.Backup.EntryId).Order());
+    }
 }

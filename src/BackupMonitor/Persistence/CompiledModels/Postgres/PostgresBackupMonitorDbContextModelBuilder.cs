@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3178758f-3b70-43e3-b32e-22e1a9a107f7"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("f76e1969-fc0c-4f48-9a66-fa60a5224d99"), entityTypeCount: 17)
         {
         }
 
@@ -27,6 +27,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
+            var drill = DrillEntityType.Create(this);
+            var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
@@ -37,6 +39,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            DrillEntityType.CreateForeignKey1(drill, backupEntry);
+            DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentEntityType.CreateAnnotations(agent);
@@ -48,6 +52,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
+            DrillEntityType.CreateAnnotations(drill);
+            DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3f3693a3-06f6-4c84-b654-39e2d1030467"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("bb363a11-f21d-4944-ac4c-1be4716c363a"), entityTypeCount: 17)
         {
         }
 
@@ -26,6 +26,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
+            var drill = DrillEntityType.Create(this);
+            var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
@@ -36,6 +38,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            DrillEntityType.CreateForeignKey1(drill, backupEntry);
+            DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentEntityType.CreateAnnotations(agent);
@@ -47,6 +51,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
+            DrillEntityType.CreateAnnotations(drill);
+            DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
