@@ -143,4 +143,15 @@ public class RetentionRulesTests
         Assert.Equal("yearly[oldest] #2", RuleOf(times, "yearly=2", 1, "America/New_York"));
         Assert.Equal([1, 3], KeptByPolicy(times, "monthly=2", "UTC"));
     }
+
+    [Fact]
+    public void The_readmes_worked_example_keeps_what_it_says()
+    {
+        // Nightly at 02:10 from 25 November to 4 December 2026 (ids 1–10), and 4 December 14:00 (id 11).
+        var times = Enumerable.Range(0, 10).Select(d => Utc(2026, 11, 25, 2, 10).AddDays(d)).Append(Utc(2026, 12, 4, 14)).ToList();
+        Assert.Equal([5, 7, 8, 9, 10, 11], KeptByPolicy(times, "last=2,daily=3,weekly=1"));
+        Assert.Equal("last #1, newest", RuleOf(times, "last=2,daily=3,weekly=1", 11));
+        Assert.Equal("daily #3", RuleOf(times, "last=2,daily=3,weekly=1", 7));
+        Assert.Equal("weekly #1", RuleOf(times, "last=2,daily=3,weekly=1", 5));
+    }
 }
