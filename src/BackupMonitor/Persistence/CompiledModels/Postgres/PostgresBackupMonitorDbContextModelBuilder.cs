@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f76e1969-fc0c-4f48-9a66-fa60a5224d99"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("8037f91a-33a5-42de-a47f-e2915cd23c5d"), entityTypeCount: 17)
         {
         }
 

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("bb363a11-f21d-4944-ac4c-1be4716c363a"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("215b6f5b-5396-4c8a-aa36-e99ddd752868"), entityTypeCount: 17)
         {
         }
 
