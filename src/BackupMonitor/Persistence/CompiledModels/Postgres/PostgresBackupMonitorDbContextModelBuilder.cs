@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("5d046a47-8114-46d4-ae1f-b70fe69757e4"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("d4d10745-7c85-42e0-a31e-5943ec58e5f4"), entityTypeCount: 15)
         {
         }
 

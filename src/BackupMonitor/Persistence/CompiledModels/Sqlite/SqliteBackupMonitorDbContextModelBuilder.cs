@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f289b77c-703b-413a-b922-97e2a63d48ae"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("74c07b43-e490-4955-80a3-d72ea16eb867"), entityTypeCount: 15)
         {
         }
 
