@@ -15,7 +15,8 @@ public sealed record Settings(
     AlertOptions Alerts,
     ReportOptions Reports,
     DrillOptions Drills,
-    AgentPushOptions AgentPush)
+    AgentPushOptions AgentPush,
+    RetentionOptions Retention)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
     public static Settings From(IConfiguration configuration)
@@ -34,7 +35,8 @@ public sealed record Settings(
             AlertOptions.Read(reader),
             ReportOptions.Read(reader),
             DrillOptions.Read(reader),
-            AgentPushOptions.Read(reader));
+            AgentPushOptions.Read(reader),
+            RetentionOptions.Read(reader));
     }
 
     /// <summary>appsettings.json, overridden by environment variables, overridden by `--KEY=value` arguments.</summary>

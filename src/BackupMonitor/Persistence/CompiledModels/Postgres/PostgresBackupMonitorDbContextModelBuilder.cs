@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d1e1fba3-a66c-42d5-bbbc-5fc377e53dd2"), entityTypeCount: 16)
+            : base(skipDetectChanges: false, modelId: new Guid("3ca1d174-431f-438e-8d8a-d39995c46cb4"), entityTypeCount: 18)
         {
         }
 
@@ -23,6 +23,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
+            var companyRetention = CompanyRetentionEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
@@ -33,6 +34,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
+            var retentionRun = RetentionRunEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
 
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
@@ -48,6 +50,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
+            CompanyRetentionEntityType.CreateAnnotations(companyRetention);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
@@ -58,6 +61,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
+            RetentionRunEntityType.CreateAnnotations(retentionRun);
             ScanRunEntityType.CreateAnnotations(scanRun);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);

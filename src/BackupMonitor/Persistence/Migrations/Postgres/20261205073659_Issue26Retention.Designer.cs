@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupMonitor.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBackupMonitorDbContext))]
-    [Migration("20261205074155_Issue27CompliancePeriods")]
-    partial class Issue27CompliancePeriods
+    [Migration("20261205073659_Issue26Retention")]
+    partial class Issue26Retention
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -296,6 +296,18 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("hash_comparison_result");
 
+                    b.Property<DateTime?>("HeldAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_at_utc");
+
+                    b.Property<DateTime?>("PrunedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pruned_at_utc");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("purged_at_utc");
+
                     b.Property<string>("QuarantinePath")
                         .HasColumnType("text")
                         .HasColumnName("quarantine_path");
@@ -315,6 +327,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("TrashPath")
+                        .HasColumnType("text")
+                        .HasColumnName("trash_path");
+
                     b.Property<string>("ValidatedPath")
                         .HasColumnType("text")
                         .HasColumnName("validated_path");
@@ -333,6 +349,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_backup_entries_expected_job_id_expected_cycle_utc");
 
+                    b.HasIndex("ExpectedJobId", "PrunedAtUtc")
+                        .HasDatabaseName("ix_backup_entries_in_trash")
+                        .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
+
                     b.HasIndex("ExpectedJobId", "CreatedAtUtc", "Id")
                         .HasDatabaseName("ix_backup_entries_job_newest");
 
@@ -340,6 +360,29 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_backup_entries_status_time_job");
 
                     b.ToTable("backup_entries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.CompanyRetention", b =>
+                {
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("policy");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at_utc");
+
+                    b.HasKey("CompanyName")
+                        .HasName("pk_company_retention_policies");
+
+                    b.ToTable("company_retention_policies", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
@@ -696,6 +739,20 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("neighborhood");
 
+                    b.Property<string>("Retention")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("retention");
+
+                    b.Property<string>("RetentionClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("retention_claimed_by");
+
+                    b.Property<DateTime?>("RetentionClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retention_claimed_until_utc");
+
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -723,61 +780,6 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_expected_backup_jobs_listing");
 
                     b.ToTable("expected_backup_jobs", (string)null);
-                });
-
-            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
-                    b.Property<int?>("ExpectedHourUtc")
-                        .HasColumnType("integer")
-                        .HasColumnName("expected_hour_utc");
-
-                    b.Property<int>("ExpectedJobId")
-                        .HasColumnType("integer")
-                        .HasColumnName("expected_job_id");
-
-                    b.Property<int?>("ExpectedMinuteUtc")
-                        .HasColumnType("integer")
-                        .HasColumnName("expected_minute_utc");
-
-                    b.Property<DateTime>("FromUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("from_utc");
-
-                    b.Property<int?>("GraceMinutes")
-                        .HasColumnType("integer")
-                        .HasColumnName("grace_minutes");
-
-                    b.Property<string>("ScheduleExpression")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("schedule");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasDefaultValue("UTC")
-                        .HasColumnName("time_zone");
-
-                    b.Property<DateTime?>("UntilUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("until_utc");
-
-                    b.HasKey("Id")
-                        .HasName("pk_job_active_periods");
-
-                    b.HasIndex("ExpectedJobId", "FromUtc")
-                        .HasDatabaseName("ix_job_active_periods_expected_job_id_from_utc");
-
-                    b.ToTable("job_active_periods", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.MaintenanceWindow", b =>
@@ -825,10 +827,6 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
-
-                    b.Property<DateTime?>("RemovedAtUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("removed_at_utc");
 
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
@@ -963,6 +961,38 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("processed_reports", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.RetentionRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime?>("LastCompletedDayUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_completed_day_utc");
+
+                    b.HasKey("Name")
+                        .HasName("pk_retention_runs");
+
+                    b.ToTable("retention_runs", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "daily"
+                        });
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ScanRun", b =>
                 {
                     b.Property<int>("Id")
@@ -1085,16 +1115,6 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_drills_expected_backup_jobs_job_id");
-                });
-
-            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
-                {
-                    b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
-                        .WithMany()
-                        .HasForeignKey("ExpectedJobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_job_active_periods_expected_backup_jobs_expected_job_id");
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>

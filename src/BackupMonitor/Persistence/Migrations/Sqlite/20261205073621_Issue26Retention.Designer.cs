@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackupMonitor.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBackupMonitorDbContext))]
-    [Migration("20261205073736_Issue27CompliancePeriods")]
-    partial class Issue27CompliancePeriods
+    [Migration("20261205073621_Issue26Retention")]
+    partial class Issue26Retention
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -285,6 +285,18 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("hash_comparison_result");
 
+                    b.Property<DateTime?>("HeldAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_at_utc");
+
+                    b.Property<DateTime?>("PrunedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pruned_at_utc");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purged_at_utc");
+
                     b.Property<string>("QuarantinePath")
                         .HasColumnType("TEXT")
                         .HasColumnName("quarantine_path");
@@ -304,6 +316,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("TrashPath")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trash_path");
+
                     b.Property<string>("ValidatedPath")
                         .HasColumnType("TEXT")
                         .HasColumnName("validated_path");
@@ -322,6 +338,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_backup_entries_expected_job_id_expected_cycle_utc");
 
+                    b.HasIndex("ExpectedJobId", "PrunedAtUtc")
+                        .HasDatabaseName("ix_backup_entries_in_trash")
+                        .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
+
                     b.HasIndex("ExpectedJobId", "CreatedAtUtc", "Id")
                         .HasDatabaseName("ix_backup_entries_job_newest");
 
@@ -329,6 +349,29 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_backup_entries_status_time_job");
 
                     b.ToTable("backup_entries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.CompanyRetention", b =>
+                {
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at_utc");
+
+                    b.HasKey("CompanyName")
+                        .HasName("pk_company_retention_policies");
+
+                    b.ToTable("company_retention_policies", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
@@ -677,6 +720,20 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("neighborhood");
 
+                    b.Property<string>("Retention")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention");
+
+                    b.Property<string>("RetentionClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_claimed_by");
+
+                    b.Property<DateTime?>("RetentionClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_claimed_until_utc");
+
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -704,59 +761,6 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_expected_backup_jobs_listing");
 
                     b.ToTable("expected_backup_jobs", (string)null);
-                });
-
-            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
-                {
-                    b.Property<int>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<int?>("ExpectedHourUtc")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("expected_hour_utc");
-
-                    b.Property<int>("ExpectedJobId")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("expected_job_id");
-
-                    b.Property<int?>("ExpectedMinuteUtc")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("expected_minute_utc");
-
-                    b.Property<DateTime>("FromUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("from_utc");
-
-                    b.Property<int?>("GraceMinutes")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("grace_minutes");
-
-                    b.Property<string>("ScheduleExpression")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("schedule");
-
-                    b.Property<string>("TimeZone")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasDefaultValue("UTC")
-                        .HasColumnName("time_zone");
-
-                    b.Property<DateTime?>("UntilUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("until_utc");
-
-                    b.HasKey("Id")
-                        .HasName("pk_job_active_periods");
-
-                    b.HasIndex("ExpectedJobId", "FromUtc")
-                        .HasDatabaseName("ix_job_active_periods_expected_job_id_from_utc");
-
-                    b.ToTable("job_active_periods", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.MaintenanceWindow", b =>
@@ -802,10 +806,6 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("reason");
-
-                    b.Property<DateTime?>("RemovedAtUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("removed_at_utc");
 
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
@@ -936,6 +936,38 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("processed_reports", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.RetentionRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime?>("LastCompletedDayUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_completed_day_utc");
+
+                    b.HasKey("Name")
+                        .HasName("pk_retention_runs");
+
+                    b.ToTable("retention_runs", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "daily"
+                        });
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ScanRun", b =>
                 {
                     b.Property<int>("Id")
@@ -1056,16 +1088,6 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_drills_expected_backup_jobs_job_id");
-                });
-
-            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
-                {
-                    b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
-                        .WithMany()
-                        .HasForeignKey("ExpectedJobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_job_active_periods_expected_backup_jobs_expected_job_id");
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
