@@ -70,6 +70,7 @@ public static class ServeHost
         services.AddSingleton<MeteredScans>();
         services.AddHostedService<ScheduledScans>();
         services.AddDailyRetention();
+        services.AddSingleton<IAfterScheduledScan, MonthlyReports.MonthlyReportDelivery>();
         services.AddHostedService<NoticeDeliveryLoop>();
         services.AddHostedService<ScheduledDrills>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);

@@ -6,6 +6,7 @@ using BackupMonitor.Persistence;
 using BackupMonitor.Reports;
 using BackupMonitor.Retention;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace BackupMonitor.Scanning;
@@ -39,7 +40,9 @@ public static class ScanningSetup
         services.AddScoped<Jobs.KeysetPages>();
         services.AddScoped<ComplianceStore>();
         services.AddScoped<MonthlyReports.ComplianceReports>();
-        services.AddScoped<MonthlyReports.ReportPage>();
+        services.AddSingleton<MonthlyReports.ReportPage>();
+        services.AddScoped<MonthlyReports.ReportNotices>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Notifications.Channels.INoticeAttachments, MonthlyReports.ReportAttachments>());
         services.AddDrills(settings);
         services.AddScoped<Agents.AgentRegistry>();
         services.AddRetention(settings.Retention);
