@@ -8,6 +8,7 @@ using BackupMonitor.Scanning;
 using BackupMonitor.Tests.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MimeKit;
 
 namespace BackupMonitor.Tests.MonthlyReports;
@@ -123,6 +124,42 @@ public sealed class MonthlyDeliveryTests
         Assert.All(reports, n => Assert.Equal(DeliveryState.Sent, Assert.Single(n.Deliveries).State));
         Assert.Equal(["RAPPORT SAUVEGARDES - ACME - 2026-03 - 64.5 %", "RAPPORT SAUVEGARDES - Initech - 2026-03 - 0.0 %"],
             smtp.Received().Select(m => m.Message.Subject).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_process_that_loses_the_race_on_the_unique_key_raises_nothing_and_says_another_process_did()
+    {
+        await using var site = await SiteAsync();
+        var logs = new TestLogs();
+        await using var second = new ServiceCollection().AddLogging(l => l.AddProvider(logs.Provider())).AddBackupMonitorCore(site.Settings, site.Time).BuildServiceProvider();
+        site.SetNow(ReportTime);
+        await using var first = site.CreateScope();
+        var db = first.ServiceProvider.GetRequiredService<BackupMonitorDbContext>();
+        var report = await first.ServiceProvider.GetRequiredService<ComplianceReports>().MonthAsync(new(2026, 3), null, CancellationToken.None);
+
+        // The first process has written the notices in its transaction and not committed yet: the second one reads no
+        // report of March, computes it, and its insert waits for the first's transaction.
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            Assert.Equal(2, (await first.ServiceProvider.GetRequiredService<NoticeOutbox>().RaiseAsync(ReportNotices.Drafts(report), CancellationToken.None)).Count);
+            var racing = Task.Run(() => Runner(second).AfterScanAsync(CancellationToken.None));
+            if (TestDatabase.IsPostgres) await Eventually(() => WaitingLocks(site) > 0, "the second process's insert waiting on the unique key");
+            else await Task.WhenAny(racing, Task.Delay(TimeSpan.FromSeconds(1))); // SQLite shows no waiter: give it time to reach its write
+            Assert.False(racing.IsCompleted);
+            await transaction.CommitAsync();
+            await racing;
+        }
+
+        Assert.Equal(["ACME", "Initech"], (await ReportsAsync(Services(site))).Select(n => n.CompanyName!));
+        if (TestDatabase.IsPostgres) Assert.Contains("Monthly compliance reports of 2026-03 were raised by another process", logs.Text);
+    }
+
+    /// <summary>Lock waits of this test's database (the cluster is shared by other tests).</summary>
+    private static int WaitingLocks(TestSite site)
+    {
+        using var scope = site.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().Database
+            .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()").AsEnumerable().Single();
     }
 
     [Fact]

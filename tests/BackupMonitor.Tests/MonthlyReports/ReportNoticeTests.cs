@@ -81,6 +81,17 @@ public sealed class ReportNoticeTests
         Assert.Equal("compliance-2026-03-Initech-Inc.html", initech.Attachments[0].FileName);
     }
 
+    [Theory]
+    [InlineData("""{"compliance": 97.5, "jobs": [{"name": "sales"}]}""")]
+    [InlineData("""[1, 2]""")]
+    [InlineData(null)]
+    public void A_report_whose_payload_is_not_a_companys_month_gets_no_attachment(string? payload)
+    {
+        var notice = NoticeOf(NoticeDraft.Report("ACME", "2026-03", payload, "report:2026-03:ACME"));
+
+        Assert.Empty(new ReportAttachments(ReportGoldenTests.Page("en")).For(new NoticeContent(notice, null, null)));
+    }
+
     [Fact]
     public void The_subject_is_the_specs_in_each_language_and_the_text_sums_up_the_month()
     {
