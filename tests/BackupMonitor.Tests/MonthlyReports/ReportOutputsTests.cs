@@ -5,6 +5,7 @@ using BackupMonitor.Contracts;
 using BackupMonitor.Tests.Api;
 using BackupMonitor.Tests.Dashboard;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupMonitor.Tests.MonthlyReports;
@@ -16,15 +17,20 @@ namespace BackupMonitor.Tests.MonthlyReports;
 /// </summary>
 public sealed class ReportOutputsTests
 {
-    /// <summary>October 2026 (UTC): ACME's sales at 02:00 with successes the first ten days, Initech's ledger at 03:00 with none.</summary>
+    /// <summary>
+    /// October 2026 (UTC), seen on 2 November: ACME's sales at 02:00 with successes the first ten days, Initech's ledger
+    /// at 03:00 with none. The jobs are registered through the API, then their watched periods moved back to
+    /// 30 September (the host's fake clock does not run a month of timers for that).
+    /// </summary>
     private static async Task<ApiTestHost> HostAsync()
     {
-        var host = await ApiTestHost.StartAsync(time: TestClock.New(new DateTime(2026, 10, 1, 0, 30, 0, DateTimeKind.Utc)));
+        var host = await ApiTestHost.StartAsync(time: TestClock.New(new DateTime(2026, 11, 2, 9, 0, 0, DateTimeKind.Utc)));
         var sales = await host.CreateJobAsync(ApiTestHost.JobBody("sales", hour: 2, minute: 0));
         await host.CreateJobAsync(ApiTestHost.JobBody("ledger", company: "Initech", city: "Lyon", hour: 3, minute: 0));
         await using (var scope = host.App.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BackupMonitor.Persistence.BackupMonitorDbContext>();
+            Assert.Equal(2, await db.JobActivePeriods.ExecuteUpdateAsync(set => set.SetProperty(p => p.FromUtc, new DateTime(2026, 9, 30, 12, 0, 0, DateTimeKind.Utc))));
             for (var day = 1; day <= 10; day++)
             {
                 var cycle = new DateTime(2026, 10, day, 2, 0, 0, DateTimeKind.Utc);
@@ -36,7 +42,6 @@ public sealed class ReportOutputsTests
             }
             await db.SaveChangesAsync();
         }
-        host.Time.SetUtcNow(new DateTimeOffset(new DateTime(2026, 11, 2, 9, 0, 0, DateTimeKind.Utc)));
         return host;
     }
 
