@@ -1,3 +1,4 @@
+using BackupMonitor.Security;
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
@@ -35,10 +36,10 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
     /// Jobs, failing jobs and newest verified backup per company, grouped in SQL (fresh: they match the tiles);
     /// and each company's verified and due cycles over 30 days, computed at most once a minute.
     /// </summary>
-    public async Task<IReadOnlyList<CompanyRow>> TableAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CompanyRow>> TableAsync(AccessCaller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var groups = await ActiveJobs().GroupBy(j => new { j.CompanyName, j.CurrentStatus })
+        var groups = await ActiveJobs().VisibleTo(caller).GroupBy(j => new { j.CompanyName, j.CurrentStatus })
             .Select(g => new { g.Key.CompanyName, g.Key.CurrentStatus, Jobs = g.Count(), LastVerified = g.Max(j => j.LastSuccessfulBackupUtc) })
             .ToListAsync(cancellationToken);
         var compliance = await cache.GetAsync(now, () => ComplianceAsync(now, cancellationToken));
@@ -75,12 +76,12 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
     }
 
     /// <summary>One company's last 30 days, day by day (its jobs' successful entries in the window: a few thousand rows at most).</summary>
-    public async Task<IReadOnlyList<ComplianceDay>> DailyAsync(string company, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ComplianceDay>> DailyAsync(string company, AccessCaller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var since = Compliance.Since(now);
         var lower = company.ToLowerInvariant();
-        var jobs = await ActiveJobs().Where(j => j.CompanyName == company || j.CompanyName.ToLower() == lower).ToListAsync(cancellationToken);
+        var jobs = await ActiveJobs().VisibleTo(caller).Where(j => j.CompanyName == company || j.CompanyName.ToLower() == lower).ToListAsync(cancellationToken);
         var ids = jobs.Select(j => j.Id).ToList();
         var times = ids.Count == 0 ? [] : await db.Entries.AsNoTracking()
             .Where(e => ids.Contains(e.ExpectedJobId) && e.Status == BackupEntryStatus.Success && e.AgentReportTimestampUtc >= since)

@@ -1,3 +1,4 @@
+using BackupMonitor.Security;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class DuplicateJobException(string message) : Exception(message);
 public sealed class JobNotFailingException(string message) : Exception(message);
 
 /// <summary>Registers, lists, updates and deactivates expected backup jobs.</summary>
-public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
+public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, AuditTrail audit)
 {
     public async Task<ExpectedBackupJob> AddAsync(NewJob request, CancellationToken cancellationToken = default)
     {
@@ -27,7 +28,11 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), null, cancellationToken);
         var job = request.ToJob(time.UtcNow());
         db.Jobs.Add(job);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken); // the job's id names the audit's target
+        audit.Record("job.add", $"job:{job.Id}", Fields(job));
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return job;
     }
 
@@ -57,6 +62,9 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         job.ScheduleExpression = wanted.ScheduleExpression;
         job.TimeZone = wanted.TimeZone;
         job.GraceMinutes = wanted.GraceMinutes;
+        var changed = db.Entry(job).Properties.Where(p => p.IsModified && p.Metadata.Name != nameof(ExpectedBackupJob.ActiveSinceUtc))
+            .ToDictionary(p => p.Metadata.GetColumnName(), p => p.CurrentValue);
+        audit.Record("job.update", $"job:{job.Id}", changed);
         await db.SaveChangesAsync(cancellationToken);
         return job;
     }
@@ -88,13 +96,16 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Jobs.AddRange(jobs);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var job in jobs) audit.Record("job.add", $"job:{job.Id}", Fields(job));
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return jobs;
     }
 
-    public Task<List<ExpectedBackupJob>> ListAsync(JobStatus? status = null, bool includeInactive = false, string? company = null, string? city = null, CancellationToken cancellationToken = default)
+    public Task<List<ExpectedBackupJob>> ListAsync(JobStatus? status = null, bool includeInactive = false, string? company = null, string? city = null,
+        CancellationToken cancellationToken = default, Decisions.AccessCaller? caller = null)
     {
-        var query = db.Jobs.AsNoTracking().AsQueryable();
+        var query = db.Jobs.AsNoTracking().VisibleTo(caller);
         if (!includeInactive) query = query.Where(j => j.IsActive);
         if (status is not null) query = query.Where(j => j.CurrentStatus == status);
         if (company is not null) query = query.Where(j => j.CompanyName == company);
@@ -110,6 +121,7 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return false;
+        if (job.IsActive) audit.Record("job.deactivate", $"job:{id}", new { is_active = false });
         job.IsActive = false;
         await db.SaveChangesAsync(cancellationToken);
         return true;
@@ -122,7 +134,11 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return false;
-        if (!job.IsActive) job.ActiveSinceUtc = time.UtcNow(); // the days it was off are not missed backups
+        if (!job.IsActive)
+        {
+            job.ActiveSinceUtc = time.UtcNow(); // the days it was off are not missed backups
+            audit.Record("job.reactivate", $"job:{id}", new { is_active = true });
+        }
         job.IsActive = true;
         await db.SaveChangesAsync(cancellationToken);
         return true;
@@ -141,8 +157,15 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (job.AcknowledgedAtUtc is not null) return job;
         // Compare-and-set: a scan that recorded a recovery in the meantime wins.
         var now = time.UtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var set = await db.Jobs.Where(j => j.Id == id && j.AcknowledgedAtUtc == null && j.CurrentStatus != JobStatus.Ok && j.CurrentStatus != JobStatus.Unknown)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, now), cancellationToken);
+        if (set == 1)
+        {
+            audit.Record("job.ack", $"job:{id}", new { acknowledged_at_utc = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         await db.Entry(job).ReloadAsync(cancellationToken);
         if (set == 0 && job.AcknowledgedAtUtc is null)
             throw new JobNotFailingException($"job {id} is not failing (status {job.CurrentStatus.ToWire()}): there is nothing to acknowledge");
@@ -154,7 +177,15 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return null;
-        await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, (DateTime?)null), cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var withdrawn = await db.Jobs.Where(j => j.Id == id && j.AcknowledgedAtUtc != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, (DateTime?)null), cancellationToken);
+        if (withdrawn == 1)
+        {
+            audit.Record("job.unack", $"job:{id}", new { acknowledged_at_utc = (DateTime?)null });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         await db.Entry(job).ReloadAsync(cancellationToken);
         return job;
     }
@@ -166,6 +197,14 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (status is not null) query = query.Where(e => e.Status == status);
         return query.OrderByDescending(e => e.CreatedAtUtc).ThenByDescending(e => e.Id).Take(limit).ToListAsync(cancellationToken);
     }
+
+    /// <summary>What a user chose for a job, as the audit records it.</summary>
+    private static object Fields(ExpectedBackupJob job) => new
+    {
+        company_name = job.CompanyName, city = job.City, neighborhood = job.Neighborhood, database_name = job.DatabaseName,
+        agent_id_responsible = job.AgentIdResponsible, expected_hour_utc = job.ExpectedHourUtc, expected_minute_utc = job.ExpectedMinuteUtc,
+        schedule = job.ScheduleExpression, time_zone = job.TimeZone, grace_minutes = job.GraceMinutes,
+    };
 
     private async Task EnsureFreeAsync(string agentId, string databaseName, int? exceptId, CancellationToken cancellationToken)
     {

@@ -36,6 +36,10 @@ public static class ScanningSetup
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         services.AddScoped<Jobs.KeysetPages>();
+        // The command line's changes are audited as `cli`; `serve` replaces this with the request's key.
+        services.TryAddSingleton<Security.IAuditActor>(new Security.FixedAuditActor(Security.FixedAuditActor.Cli));
+        services.AddScoped<Security.AuditTrail>();
+        services.AddScoped<Security.KeyRegistry>();
         return services;
     }
 

@@ -1,4 +1,6 @@
+using BackupMonitor.Security;
 using BackupMonitor.Contracts;
+using BackupMonitor.Decisions;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,15 +14,18 @@ public sealed class DestinationsModel(DestinationRegistry registry, DashboardTex
     [TempData] public string? Flash { get; set; }
     [TempData] public string? Alert { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
+        // Destinations and routes are for admins only (SPEC §11): their targets and matchers name other companies.
+        if (await RefusalAsync(AccessAction.ReadDestinations, AccessTarget.None) is { } refused) return refused;
         Destinations = (await registry.ListAsync(cancellationToken)).Select(DestinationView.Of).ToList();
         Routes = (await registry.RoutesAsync(cancellationToken)).Select(RouteView.Of).ToList();
+        return Page();
     }
 
     public async Task<IActionResult> OnPostTestAsync(string name, CancellationToken cancellationToken)
     {
-        if (!User.CanAct()) return RefuseReadOnly();
+        if (await RefusalAsync(AccessAction.ManageDestinations, AccessTarget.None) is { } refused) return refused;
         try
         {
             if (await registry.TestAsync(name, cancellationToken) is { } error) Alert = T.TestRefused(name, error);

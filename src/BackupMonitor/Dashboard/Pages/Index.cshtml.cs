@@ -1,3 +1,5 @@
+using BackupMonitor.Security;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Scanning;
 using Microsoft.AspNetCore.Mvc;
@@ -25,11 +27,11 @@ public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText 
 
     public JobQuery Query => new(Company, City, Status, Search, Sort, Dir == "desc", Inactive, PageNumber);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Data = await board.OverviewAsync(Query, cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Data = await board.OverviewAsync(Query, Caller, cancellationToken);
 
     public async Task<IActionResult> OnPostScanAsync([FromServices] MeteredScans metered, CancellationToken cancellationToken)
     {
-        if (!User.CanAct()) return RefuseReadOnly();
+        if (await RefusalAsync(AccessAction.RunScan, AccessTarget.None) is { } refused) return refused;
         var summary = await metered.TryRunRequestedAsync();
         if (summary is null)
         {

@@ -15,7 +15,7 @@ public sealed class NotificationsModel(JobBoard board, DashboardText text) : Das
     public PageOf<OutboxRow> Deliveries { get; private set; } = null!;
 
     public async Task OnGetAsync([FromQuery(Name = PageParameter)] int pageNumber, CancellationToken cancellationToken) =>
-        Deliveries = await board.DeliveriesAsync(WantedState, string.IsNullOrWhiteSpace(Destination) ? null : Destination, pageNumber, PageSize, cancellationToken);
+        Deliveries = await board.DeliveriesAsync(WantedState, string.IsNullOrWhiteSpace(Destination) ? null : Destination, pageNumber, PageSize, Caller, cancellationToken);
 
     public static string Wire(DeliveryState state) => OutboxQuery.Wire(state);
 }

@@ -12,14 +12,16 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8b6ee48c-8793-4f4c-8a5a-54b676ed563c"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("a60d7dee-279d-44d8-9d93-7d37d91d82ea"), entityTypeCount: 13)
         {
         }
 
         partial void Initialize()
         {
+            var accessKey = AccessKeyEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
+            var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
@@ -35,8 +37,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AccessKeyEntityType.CreateAnnotations(accessKey);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
+            AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);

@@ -11,14 +11,16 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("48885d1d-c031-4b14-99c1-5270ca8f2e10"), entityTypeCount: 11)
+            : base(skipDetectChanges: false, modelId: new Guid("49bda1d9-8853-400f-9bf6-459e3119c802"), entityTypeCount: 13)
         {
         }
 
         partial void Initialize()
         {
+            var accessKey = AccessKeyEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
+            var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
@@ -34,8 +36,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AccessKeyEntityType.CreateAnnotations(accessKey);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
+            AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
