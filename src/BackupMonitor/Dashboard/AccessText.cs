@@ -8,11 +8,11 @@ public sealed record AccessText(
     string At, string Actor, string Action, string Target, string Changes, string Since, string Filter)
 {
     public static readonly AccessText English = new(
-        "Viewer", "Operator", "Admin", "companies", "Audit", "Every change made through the API, the dashboard or the command line, newest first (secrets masked).",
+        "Viewer (Read-only)", "Operator", "Admin (Full access)", "companies", "Audit", "Every change made through the API, the dashboard or the command line, newest first (secrets masked).",
         "No audit event.", "When", "Actor", "Action", "Target", "Changes", "Since (UTC)", "Filter");
 
     public static readonly AccessText French = new(
-        "Lecteur", "Opérateur", "Administrateur", "sociétés", "Audit", "Chaque modification faite par l'API, le tableau de bord ou la ligne de commande, la plus récente d'abord (secrets masqués).",
+        "Lecteur (Lecture seule)", "Opérateur", "Administrateur (Accès complet)", "sociétés", "Audit", "Chaque modification faite par l'API, le tableau de bord ou la ligne de commande, la plus récente d'abord (secrets masqués).",
         "Aucun événement d'audit.", "Quand", "Auteur", "Action", "Cible", "Modifications", "Depuis (UTC)", "Filtrer");
 
     public static AccessText For(string language) => language == "fr" ? French : English;
