@@ -1,3 +1,4 @@
+using BackupMonitor.Agents;
 using BackupMonitor.Configuration;
 using BackupMonitor.Contracts;
 using BackupMonitor.Dashboard;
@@ -18,6 +19,7 @@ public static class ApiSetup
         // Data protection (used by the dashboard's cookies) keeps its keys under the data root: see AddBackupMonitorDashboard.
         services.AddApiKeyAuthentication(ApiKeys.From(settings));
         services.AddSingleton<FailedAuthentications>();
+        services.AddAgentPush();
         services.AddProblemDetails();
         services.Configure<JsonOptions>(o =>
         {
@@ -52,6 +54,8 @@ public static class ApiSetup
         api.MapMaintenanceApi();
         api.MapKeysApi();
         api.MapAuditApi();
+        api.MapAgentsApi();
+        app.MapAgentPush();
         return app;
     }
 }

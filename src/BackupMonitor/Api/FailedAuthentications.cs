@@ -81,8 +81,10 @@ public static class FailedAuthenticationsSetup
         {
             if (context.Request.Headers.Authorization.Count > 0)
             {
-                // The scheme's result is cached per request: UseAuthentication already checked the key.
-                var result = await context.AuthenticateAsync(ApiKeyAuthentication.Scheme);
+                // The scheme's result is cached per request: UseAuthentication already checked the key. Agent routes
+                // are judged by the agent scheme alone: a wrong agent token costs the same budget as a wrong key.
+                var scheme = Agents.AgentAuthentication.IsAgentRoute(context.Request.Path) ? Agents.AgentAuthentication.Scheme : ApiKeyAuthentication.Scheme;
+                var result = await context.AuthenticateAsync(scheme);
                 if (result.Failure is not null && context.RequestServices.GetRequiredService<FailedAuthentications>().Fail(context) is { } wait)
                 {
                     await TooManyFailures(context, wait).ExecuteAsync(context);

@@ -21,6 +21,15 @@ internal sealed class SettingReader(IConfiguration configuration)
         return value;
     }
 
+    public long Long(string name, long defaultValue, long min, long max)
+    {
+        var text = Text(name);
+        if (text is null) return defaultValue;
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new SettingsException($"{name}: expected an integer from {min} to {max}, got '{text}'");
+        return value;
+    }
+
     public bool Bool(string name, bool defaultValue)
     {
         var text = Text(name);

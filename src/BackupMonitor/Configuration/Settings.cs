@@ -12,7 +12,8 @@ public sealed record Settings(
     IReadOnlyList<string> ApiKeys,
     IReadOnlyList<string> ApiReadKeys,
     DeliveryOptions Delivery,
-    AlertOptions Alerts)
+    AlertOptions Alerts,
+    AgentPushOptions AgentPush)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
     public static Settings From(IConfiguration configuration)
@@ -28,7 +29,8 @@ public sealed record Settings(
             reader.List("API_KEYS"),
             reader.List("API_READ_KEYS"),
             DeliveryOptions.Read(reader),
-            AlertOptions.Read(reader));
+            AlertOptions.Read(reader),
+            AgentPushOptions.Read(reader));
     }
 
     /// <summary>appsettings.json, overridden by environment variables, overridden by `--KEY=value` arguments.</summary>

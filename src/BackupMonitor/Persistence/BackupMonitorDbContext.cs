@@ -32,6 +32,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<Digest> Digests => Set<Digest>();
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentUpload> AgentUploads => Set<AgentUpload>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

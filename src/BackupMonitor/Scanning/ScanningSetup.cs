@@ -21,6 +21,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Delivery);
         services.AddSingleton(settings.Content);
         services.AddSingleton(settings.Alerts);
+        services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
@@ -40,6 +41,7 @@ public static class ScanningSetup
         services.TryAddSingleton<Security.IAuditActor>(new Security.FixedAuditActor(Security.FixedAuditActor.Cli));
         services.AddScoped<Security.AuditTrail>();
         services.AddScoped<Security.KeyRegistry>();
+        services.AddScoped<Agents.AgentRegistry>();
         return services;
     }
 

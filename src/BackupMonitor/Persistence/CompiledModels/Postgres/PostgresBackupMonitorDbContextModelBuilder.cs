@@ -12,14 +12,16 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a60d7dee-279d-44d8-9d93-7d37d91d82ea"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("b9d592fc-17de-4c01-b6fb-f826b17139ca"), entityTypeCount: 15)
         {
         }
 
         partial void Initialize()
         {
             var accessKey = AccessKeyEntityType.Create(this);
+            var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
+            var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
@@ -38,7 +40,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AccessKeyEntityType.CreateAnnotations(accessKey);
+            AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);

@@ -11,14 +11,16 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("49bda1d9-8853-400f-9bf6-459e3119c802"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("7c04e97d-4948-49ac-ac29-ee46f6cc66d9"), entityTypeCount: 15)
         {
         }
 
         partial void Initialize()
         {
             var accessKey = AccessKeyEntityType.Create(this);
+            var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
+            var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
@@ -37,7 +39,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AccessKeyEntityType.CreateAnnotations(accessKey);
+            AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
+            AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);

@@ -80,6 +80,58 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("access_keys", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Agent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTime?>("LastSeenAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at_utc");
+
+                    b.Property<DateTime?>("RevokedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at_utc");
+
+                    b.Property<string>("TokenSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agents");
+
+                    b.HasIndex("AgentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agents_agent_id");
+
+                    b.HasIndex("TokenSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agents_token_sha256");
+
+                    b.ToTable("agents", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.AgentLease", b =>
                 {
                     b.Property<string>("AgentId")
@@ -99,6 +151,68 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasName("pk_agent_leases");
 
                     b.ToTable("agent_leases", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.AgentUpload", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at_utc");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at_utc");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("held_by");
+
+                    b.Property<DateTime?>("HeldUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_until_utc");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("offset");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agent_uploads");
+
+                    b.HasIndex("ExpiresAtUtc")
+                        .HasDatabaseName("ix_agent_uploads_expires_at_utc");
+
+                    b.HasIndex("AgentId", "FileName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agent_uploads_live_name")
+                        .HasFilter("completed_at_utc IS NULL");
+
+                    b.ToTable("agent_uploads", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>

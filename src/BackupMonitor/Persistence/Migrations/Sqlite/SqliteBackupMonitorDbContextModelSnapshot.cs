@@ -73,6 +73,56 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("access_keys", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Agent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<DateTime?>("LastSeenAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen_at_utc");
+
+                    b.Property<DateTime?>("RevokedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_at_utc");
+
+                    b.Property<string>("TokenSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_sha256");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agents");
+
+                    b.HasIndex("AgentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agents_agent_id");
+
+                    b.HasIndex("TokenSha256")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agents_token_sha256");
+
+                    b.ToTable("agents", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.AgentLease", b =>
                 {
                     b.Property<string>("AgentId")
@@ -92,6 +142,68 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasName("pk_agent_leases");
 
                     b.ToTable("agent_leases", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.AgentUpload", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at_utc");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at_utc");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_by");
+
+                    b.Property<DateTime?>("HeldUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_until_utc");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("length");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("offset");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agent_uploads");
+
+                    b.HasIndex("ExpiresAtUtc")
+                        .HasDatabaseName("ix_agent_uploads_expires_at_utc");
+
+                    b.HasIndex("AgentId", "FileName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agent_uploads_live_name")
+                        .HasFilter("completed_at_utc IS NULL");
+
+                    b.ToTable("agent_uploads", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupMonitor.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBackupMonitorDbContext))]
-    [Migration("20261205053549_Issue24AccessAndAudit")]
-    partial class Issue24AccessAndAudit
+    [Migration("20261205052949_Issue23Agents")]
+    partial class Issue23Agents
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -25,7 +25,7 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("BackupMonitor.Domain.AccessKey", b =>
+            modelBuilder.Entity("BackupMonitor.Domain.Agent", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -34,53 +34,47 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<string>("Companies")
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
-                        .HasColumnName("companies");
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("agent_id");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at_utc");
 
-                    b.Property<string>("Fingerprint")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("fingerprint");
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("description");
 
-                    b.Property<DateTime?>("LastUsedAtUtc")
+                    b.Property<DateTime?>("LastSeenAtUtc")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_used_at_utc");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("name");
+                        .HasColumnName("last_seen_at_utc");
 
                     b.Property<DateTime?>("RevokedAtUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at_utc");
 
-                    b.Property<string>("Role")
+                    b.Property<string>("TokenSha256")
                         .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("role");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token_sha256");
 
                     b.HasKey("Id")
-                        .HasName("pk_access_keys");
+                        .HasName("pk_agents");
 
-                    b.HasIndex("Fingerprint")
+                    b.HasIndex("AgentId")
                         .IsUnique()
-                        .HasDatabaseName("ix_access_keys_fingerprint");
+                        .HasDatabaseName("ix_agents_agent_id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("TokenSha256")
                         .IsUnique()
-                        .HasDatabaseName("ix_access_keys_name");
+                        .HasDatabaseName("ix_agents_token_sha256");
 
-                    b.ToTable("access_keys", (string)null);
+                    b.ToTable("agents", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.AgentLease", b =>
@@ -102,6 +96,68 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasName("pk_agent_leases");
 
                     b.ToTable("agent_leases", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.AgentUpload", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at_utc");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at_utc");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("held_by");
+
+                    b.Property<DateTime?>("HeldUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_until_utc");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("bigint")
+                        .HasColumnName("offset");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agent_uploads");
+
+                    b.HasIndex("ExpiresAtUtc")
+                        .HasDatabaseName("ix_agent_uploads_expires_at_utc");
+
+                    b.HasIndex("AgentId", "FileName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agent_uploads_live_name")
+                        .HasFilter("completed_at_utc IS NULL");
+
+                    b.ToTable("agent_uploads", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>
@@ -150,53 +206,6 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_routes_destination");
 
                     b.ToTable("routes", (string)null);
-                });
-
-            modelBuilder.Entity("BackupMonitor.Domain.AuditEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("actor");
-
-                    b.Property<DateTime>("AtUtc")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at_utc");
-
-                    b.Property<string>("Changes")
-                        .HasColumnType("text")
-                        .HasColumnName("changes");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
-                        .HasColumnName("target");
-
-                    b.HasKey("Id")
-                        .HasName("pk_audit_events");
-
-                    b.HasIndex("Actor")
-                        .HasDatabaseName("ix_audit_events_actor");
-
-                    b.HasIndex("AtUtc", "Id")
-                        .HasDatabaseName("ix_audit_events_newest");
-
-                    b.ToTable("audit_events", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.BackupEntry", b =>

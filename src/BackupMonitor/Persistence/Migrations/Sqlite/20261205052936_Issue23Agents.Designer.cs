@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackupMonitor.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBackupMonitorDbContext))]
-    [Migration("20261205053356_Issue24AccessAndAudit")]
-    partial class Issue24AccessAndAudit
+    [Migration("20261205052936_Issue23Agents")]
+    partial class Issue23Agents
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -20,60 +20,54 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.4");
 
-            modelBuilder.Entity("BackupMonitor.Domain.AccessKey", b =>
+            modelBuilder.Entity("BackupMonitor.Domain.Agent", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<string>("Companies")
-                        .HasMaxLength(4000)
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
-                        .HasColumnName("companies");
+                        .HasColumnName("agent_id");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at_utc");
 
-                    b.Property<string>("Fingerprint")
-                        .IsRequired()
-                        .HasMaxLength(64)
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT")
-                        .HasColumnName("fingerprint");
+                        .HasColumnName("description");
 
-                    b.Property<DateTime?>("LastUsedAtUtc")
+                    b.Property<DateTime?>("LastSeenAtUtc")
                         .HasColumnType("TEXT")
-                        .HasColumnName("last_used_at_utc");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
+                        .HasColumnName("last_seen_at_utc");
 
                     b.Property<DateTime?>("RevokedAtUtc")
                         .HasColumnType("TEXT")
                         .HasColumnName("revoked_at_utc");
 
-                    b.Property<string>("Role")
+                    b.Property<string>("TokenSha256")
                         .IsRequired()
-                        .HasMaxLength(16)
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT")
-                        .HasColumnName("role");
+                        .HasColumnName("token_sha256");
 
                     b.HasKey("Id")
-                        .HasName("pk_access_keys");
+                        .HasName("pk_agents");
 
-                    b.HasIndex("Fingerprint")
+                    b.HasIndex("AgentId")
                         .IsUnique()
-                        .HasDatabaseName("ix_access_keys_fingerprint");
+                        .HasDatabaseName("ix_agents_agent_id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("TokenSha256")
                         .IsUnique()
-                        .HasDatabaseName("ix_access_keys_name");
+                        .HasDatabaseName("ix_agents_token_sha256");
 
-                    b.ToTable("access_keys", (string)null);
+                    b.ToTable("agents", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.AgentLease", b =>
@@ -95,6 +89,68 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasName("pk_agent_leases");
 
                     b.ToTable("agent_leases", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.AgentUpload", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("agent_id");
+
+                    b.Property<DateTime?>("CompletedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at_utc");
+
+                    b.Property<DateTime>("CreatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at_utc");
+
+                    b.Property<DateTime>("ExpiresAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at_utc");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("HeldBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_by");
+
+                    b.Property<DateTime?>("HeldUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_until_utc");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("length");
+
+                    b.Property<long>("Offset")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("offset");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agent_uploads");
+
+                    b.HasIndex("ExpiresAtUtc")
+                        .HasDatabaseName("ix_agent_uploads_expires_at_utc");
+
+                    b.HasIndex("AgentId", "FileName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agent_uploads_live_name")
+                        .HasFilter("completed_at_utc IS NULL");
+
+                    b.ToTable("agent_uploads", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.AlertRoute", b =>
@@ -141,51 +197,6 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_routes_destination");
 
                     b.ToTable("routes", (string)null);
-                });
-
-            modelBuilder.Entity("BackupMonitor.Domain.AuditEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("action");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("actor");
-
-                    b.Property<DateTime>("AtUtc")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("at_utc");
-
-                    b.Property<string>("Changes")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("changes");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("target");
-
-                    b.HasKey("Id")
-                        .HasName("pk_audit_events");
-
-                    b.HasIndex("Actor")
-                        .HasDatabaseName("ix_audit_events_actor");
-
-                    b.HasIndex("AtUtc", "Id")
-                        .HasDatabaseName("ix_audit_events_newest");
-
-                    b.ToTable("audit_events", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.BackupEntry", b =>
