@@ -15,6 +15,9 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     public TimeProvider Time { get; } = time;
     public Dictionary<string, string?> SettingArguments { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Long commands show their progress on stderr only when it is the console's own terminal (SPEC §8).</summary>
+    public bool ShowsProgress => ReferenceEquals(Err, Console.Error) && !Console.IsErrorRedirected;
+
     /// <summary>Extra registrations (tests swap infrastructure here; later features add theirs).</summary>
     public List<Action<IServiceCollection>> Registrations { get; } = [];
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BackupMonitor.Configuration;
 using BackupMonitor.Demo;
+using BackupMonitor.Drills;
 using BackupMonitor.Jobs;
 using BackupMonitor.Persistence;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,8 @@ internal static class DemoCommand
             ScanCommand.WriteSummary(o, summary);
             await o.WriteLineAsync();
 
+            await DemoDrillsAsync(services, o, ct);
+
             await using (var scope = services.CreateAsyncScope())
             {
                 var registry = scope.ServiceProvider.GetRequiredService<JobRegistry>();
@@ -69,8 +72,31 @@ internal static class DemoCommand
             await o.WriteLineAsync("Explore it, for example:");
             await o.WriteLineAsync($"  dotnet run --project src/BackupMonitor -- entries list --BACKUP_ROOT={root}");
             await o.WriteLineAsync($"  dotnet run --project src/BackupMonitor -- jobs list --format json --BACKUP_ROOT={root}");
+            await o.WriteLineAsync($"  dotnet run --project src/BackupMonitor -- drills list --BACKUP_ROOT={root}");
             return CliApp.Done;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Restore drills of the validated backups (SPEC §8, §13): the SQLite one needs no server; PostgreSQL dumps are
+    /// drilled when DRILL_POSTGRES_CONNECTION_STRING is set, else skipped with how to enable them.
+    /// </summary>
+    private static async Task DemoDrillsAsync(IServiceProvider services, TextWriter o, CancellationToken ct)
+    {
+        var server = services.GetRequiredService<DrillServer>();
+        await server.CheckAsync(ct);
+        await o.WriteLineAsync("Restore drills of the validated backups (does each one restore?):");
+        var drills = await services.GetRequiredService<DrillService>().RunNowAsync(null, null, ct);
+        DrillsCommands.WriteTable(o, drills);
+        if (!server.IsConfigured)
+        {
+            await o.WriteLineAsync();
+            await o.WriteLineAsync("PostgreSQL dumps were skipped: no drill server. To drill them, point DRILL_POSTGRES_CONNECTION_STRING at a scratch");
+            await o.WriteLineAsync("PostgreSQL with a role that may create databases and is not a superuser, for example:");
+            await o.WriteLineAsync("  psql -c \"CREATE ROLE bm_drill LOGIN CREATEDB PASSWORD 'secret'\"");
+            await o.WriteLineAsync("  DRILL_POSTGRES_CONNECTION_STRING='Host=localhost;Username=bm_drill;Password=secret;Database=postgres' dotnet run --project src/BackupMonitor -- demo");
+        }
+        await o.WriteLineAsync();
     }
 }

@@ -94,12 +94,13 @@ internal static class JobsCommands
 
     internal static void WriteTable(TextWriter output, IEnumerable<ExpectedBackupJob> jobs) =>
         Table.Write(output,
-            ["ID", "COMPANY", "CITY", "NEIGHBORHOOD", "DATABASE", "AGENT", "EXPECTED", "STATUS", "LAST SUCCESS", "LAST FAILURE", "ACTIVE"],
+            ["ID", "COMPANY", "CITY", "NEIGHBORHOOD", "DATABASE", "AGENT", "EXPECTED", "STATUS", "LAST SUCCESS", "LAST FAILURE", "LAST DRILL", "ACTIVE"],
             jobs.Select(j => new[]
             {
                 j.Id.ToString(), j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.AgentIdResponsible,
                 Table.ScheduleCell(j), j.CurrentStatus.ToWire(),
-                Table.Time(j.LastSuccessfulBackupUtc), Table.Time(j.LastFailedBackupUtc), j.IsActive ? "yes" : "no",
+                Table.Time(j.LastSuccessfulBackupUtc), Table.Time(j.LastFailedBackupUtc),
+                j.LastDrillStatus is { } drill ? $"{drill.ToWire()} {Table.Time(j.LastDrillUtc)}" : "-", j.IsActive ? "yes" : "no",
             }));
 
     private static Command Remove(CliContext context)

@@ -13,6 +13,7 @@ public sealed record Settings(
     IReadOnlyList<string> ApiReadKeys,
     DeliveryOptions Delivery,
     AlertOptions Alerts,
+    DrillOptions Drills,
     AgentPushOptions AgentPush)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
@@ -30,6 +31,7 @@ public sealed record Settings(
             reader.List("API_READ_KEYS"),
             DeliveryOptions.Read(reader),
             AlertOptions.Read(reader),
+            DrillOptions.Read(reader),
             AgentPushOptions.Read(reader));
     }
 

@@ -38,6 +38,17 @@ internal static class CompressedContent
         ContentChecker.Drain(decoded);
     }
 
+    /// <summary>
+    /// The decompressed content of <paramref name="input"/> (a restore drill feeds it to its tool): decoder errors in
+    /// plain words (<see cref="ContentBrokenException"/>), and no more than <paramref name="limit"/> bytes decoded.
+    /// </summary>
+    internal static Stream Decoded(BackupFormat format, Stream input, long limit)
+    {
+        var compressed = new MeteredStream(input, long.MaxValue, format.Name());
+        var decoder = Open(format, compressed, format.Name());
+        return new MeteredStream(new DecoderErrors(decoder, format, compressed), limit, format.Name());
+    }
+
     private static Stream Open(BackupFormat format, MeteredStream compressed, string name)
     {
         try

@@ -19,6 +19,7 @@ public static class DemoSite
     public static readonly IReadOnlyList<DemoJob> Jobs =
     [
         new("ACME", "Paris", "Centre", "sales", "success"),
+        new("ACME", "Paris", "Centre", "inventory", "sqlite"),
         new("ACME", "Paris", "Centre", "hr", "failed"),
         new("ACME", "Lyon", "Part-Dieu", "stock", "hash_mismatch"),
         new("Globex", "Marseille", "Vieux Port", "crm", "transfer_integrity_failed"),
@@ -47,8 +48,9 @@ public static class DemoSite
             });
             if (missingOne) continue;
 
-            var fileName = $"{demo.Database}_{operation:yyyyMMdd}.sql.gz";
-            var content = GzippedDump(demo.Database, agent);
+            var sqlite = demo.Outcome == "sqlite";
+            var fileName = $"{demo.Database}_{operation:yyyyMMdd}.{(sqlite ? "sqlite.gz" : "sql.gz")}";
+            var content = sqlite ? GzippedSqlite(demo.Database) : GzippedDump(demo.Database, agent);
             if (demo.Outcome == "corrupt") content = content[..(content.Length * 2 / 3)]; // the upload stopped; the agent hashed what it had
             var claimedHash = Convert.ToHexStringLower(SHA256.HashData(content));
             var line = new JsonObject
@@ -114,6 +116,32 @@ public static class DemoSite
         using var compressed = new MemoryStream();
         using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal)) gzip.Write(Encoding.UTF8.GetBytes(sql.ToString()));
         return compressed.ToArray();
+    }
+
+    /// <summary>A small real SQLite database (a site's application database), gzip'd: the demo drills it after the scan.</summary>
+    private static byte[] GzippedSqlite(string database)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"backupmonitor-demo-{Guid.NewGuid():N}.sqlite");
+        try
+        {
+            using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText =
+                    $"CREATE TABLE articles (id INTEGER PRIMARY KEY, label TEXT NOT NULL, quantity INTEGER NOT NULL);" +
+                    $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) INSERT INTO articles SELECT i, '{database} article ' || i, i % 17 FROM n;" +
+                    "CREATE TABLE stores (id INTEGER PRIMARY KEY, city TEXT); INSERT INTO stores (city) VALUES ('Paris'), ('Lyon'), ('Lille');";
+                command.ExecuteNonQuery();
+            }
+            using var compressed = new MemoryStream();
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal)) gzip.Write(File.ReadAllBytes(path));
+            return compressed.ToArray();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private static async Task WriteReportAsync(string staging, string agent, string name, string json, DateTime now, CancellationToken cancellationToken)

@@ -24,6 +24,9 @@ public sealed class ExpectedBackupJob
     public DateTime? LastCheckedAtUtc { get; set; }
     public DateTime? LastSuccessfulBackupUtc { get; set; }
     public DateTime? LastFailedBackupUtc { get; set; }
+    /// <summary>When the job's last restore drill finished, and how it ended (SPEC §13; a skipped drill counts too).</summary>
+    public DateTime? LastDrillUtc { get; set; }
+    public DrillStatus? LastDrillStatus { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     /// <summary>When a deactivated job was last reactivated or its schedule changed (null: since creation). No cycle before it is missing.</summary>
     public DateTime? ActiveSinceUtc { get; set; }

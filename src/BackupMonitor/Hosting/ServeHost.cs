@@ -2,6 +2,7 @@ using BackupMonitor.Api;
 using BackupMonitor.Cli;
 using BackupMonitor.Configuration;
 using BackupMonitor.Dashboard;
+using BackupMonitor.Drills;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
@@ -61,6 +62,8 @@ public static class ServeHost
             throw new DatabaseUnavailableException(settings.Database, e);
         }
         if (!keysExist) throw new SettingsException(ApiKeys.NoKeyMessage);
+        // A drill server that could do harm (a superuser, BackupMonitor's own database) is refused before any work.
+        await app.Services.GetRequiredService<DrillServer>().CheckAsync(cancellationToken);
     }
 
     /// <summary>What `serve` runs besides answering requests: the metrics, the scan schedule and the delivery loop.</summary>
@@ -70,6 +73,7 @@ public static class ServeHost
         services.AddSingleton<MeteredScans>();
         services.AddHostedService<ScheduledScans>();
         services.AddHostedService<NoticeDeliveryLoop>();
+        services.AddHostedService<ScheduledDrills>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
     }
 }

@@ -32,6 +32,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<Digest> Digests => Set<Digest>();
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Drill> Drills => Set<Drill>();
+    public DbSet<DrillSlot> DrillSlots => Set<DrillSlot>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentUpload> AgentUploads => Set<AgentUpload>();
 
@@ -53,6 +55,7 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
         configurationBuilder.Properties<DeliveryState>().HaveConversion<WireNameConverter<DeliveryState>>().HaveMaxLength(16);
         configurationBuilder.Properties<DestinationKind>().HaveConversion<WireNameConverter<DestinationKind>>().HaveMaxLength(16);
         configurationBuilder.Properties<ContentCheck>().HaveConversion<WireNameConverter<ContentCheck>>().HaveMaxLength(16);
+        configurationBuilder.Properties<DrillStatus>().HaveConversion<WireNameConverter<DrillStatus>>().HaveMaxLength(16);
     }
 }
 

@@ -1,4 +1,5 @@
 using BackupMonitor.Configuration;
+using BackupMonitor.Drills;
 using BackupMonitor.Files;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
@@ -41,6 +42,7 @@ public static class ScanningSetup
         services.TryAddSingleton<Security.IAuditActor>(new Security.FixedAuditActor(Security.FixedAuditActor.Cli));
         services.AddScoped<Security.AuditTrail>();
         services.AddScoped<Security.KeyRegistry>();
+        services.AddDrills(settings);
         services.AddScoped<Agents.AgentRegistry>();
         return services;
     }

@@ -1,4 +1,5 @@
 using BackupMonitor.Domain;
+using BackupMonitor.Drills;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
@@ -27,8 +28,10 @@ public sealed class ServeMetrics
     private readonly Counter bytesVerified;
     private readonly Counter failedScans;
     private readonly Histogram duration;
+    private readonly Gauge drills;
+    private readonly Histogram drillDuration;
 
-    public ServeMetrics(IServiceScopeFactory scopes, ILogger<ServeMetrics> logger)
+    public ServeMetrics(IServiceScopeFactory scopes, ILogger<ServeMetrics> logger, DrillService drillService)
     {
         this.scopes = scopes;
         this.logger = logger;
@@ -43,6 +46,14 @@ public sealed class ServeMetrics
         failedScans = metrics.CreateCounter("backupmonitor_scan_failures_total", "Scans started by this process that ended with an error.");
         duration = metrics.CreateHistogram("backupmonitor_scan_duration_seconds", "Duration of the scans run by this process.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 14) });
+        drills = metrics.CreateGauge("backupmonitor_drills", "Restore drills (SPEC 13) by status.", "status");
+        drillDuration = metrics.CreateHistogram("backupmonitor_drill_restore_duration_seconds",
+            "Duration of the passed database restore drills run by this process (restore, counts and drop).",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.5, 2, 14) });
+        drillService.Finished += drill =>
+        {
+            if (drill is { Status: DrillStatus.Passed, Tables: not null, DurationMs: { } ms }) drillDuration.Observe(ms / 1000.0);
+        };
         Registry.AddBeforeCollectCallback(RefreshAsync);
     }
 
@@ -75,6 +86,9 @@ public sealed class ServeMetrics
             var checkCounts = await db.Entries.Where(e => e.ContentCheck != null).GroupBy(e => e.ContentCheck)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key!.Value, g => g.Count, cancellationToken);
             foreach (var result in Enum.GetValues<ContentCheck>()) contentChecks.WithLabels(result.ToWire()).Set(checkCounts.GetValueOrDefault(result));
+            var drillCounts = await db.Drills.GroupBy(d => d.Status)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+            foreach (var status in DrillStatusNames.All) drills.WithLabels(status.ToWire()).Set(drillCounts.GetValueOrDefault(status));
             scans.IncTo(await db.ScanRuns.CountAsync(cancellationToken));
             bytesVerified.IncTo(await db.ScanRuns.SumAsync(r => r.BytesVerified, cancellationToken));
             if (await db.ScanRuns.MaxAsync(r => (DateTime?)r.FinishedAtUtc, cancellationToken) is { } last)

@@ -70,7 +70,8 @@ public sealed class ApiTestHost : IAsyncDisposable
             builder.WebHost.UseTestServer();
             if (!background)
             {
-                foreach (var loop in builder.Services.Where(d => d.ImplementationType == typeof(ScheduledScans) || d.ImplementationType == typeof(NoticeDeliveryLoop)).ToList())
+                foreach (var loop in builder.Services.Where(d => d.ImplementationType == typeof(ScheduledScans) || d.ImplementationType == typeof(NoticeDeliveryLoop)
+                    || d.ImplementationType == typeof(BackupMonitor.Drills.ScheduledDrills)).ToList())
                     builder.Services.Remove(loop);
             }
         });

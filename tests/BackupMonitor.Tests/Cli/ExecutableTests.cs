@@ -32,7 +32,10 @@ public class ExecutableTests
             Assert.Contains(lines, l => l.StartsWith("ID  COMPANY") && l.Contains("STATUS"));
             foreach (var (database, status) in new[] { ("sales", "ok"), ("hr", "failed"), ("stock", "hash_mismatch"), ("crm", "transfer_integrity_failed"), ("erp", "missing"), ("ledger", "corrupt") })
                 Assert.Contains(lines, l => l.Contains($" {database} ") && l.Contains($" {status} "));
-            Assert.Contains("Entries created: 6", stdout);
+            Assert.Contains("Entries created: 7", stdout);
+            // The SQLite backup among the successes is drilled after the scan (SPEC §8); the PostgreSQL dump says how to enable its drill.
+            Assert.Contains(lines, l => l.Contains(" passed ") && l.Contains(" gzip+sqlite ") && l.Contains(" 253"));
+            Assert.Contains("DRILL_POSTGRES_CONNECTION_STRING", stdout);
             Assert.True(File.Exists(Path.Combine(folder, "demo", "data", "backupmonitor.db")));
         }
         finally

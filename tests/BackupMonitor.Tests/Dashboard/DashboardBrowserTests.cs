@@ -11,8 +11,8 @@ public sealed class DashboardBrowserTests(DashboardServer server, ITestOutputHel
     {
         var page = await server.SignedInPageAsync(Api.ApiTestHost.FullKey);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("table.jobs tbody tr")).ToHaveCountAsync(6);
-        // Failures first: the only ok job (sales) is last.
+        await Assertions.Expect(page.Locator("table.jobs tbody tr")).ToHaveCountAsync(7);
+        // Failures first: the ok jobs (inventory, then sales) are last.
         await Assertions.Expect(page.Locator("table.jobs tbody tr").Last.GetByRole(AriaRole.Rowheader)).ToHaveTextAsync("sales");
         await Assertions.Expect(page.Locator("table.jobs tbody tr").First.Locator(".strip .cell")).ToHaveCountAsync(30);
         Print(await DashboardServer.ScreenshotAsync(page, "overview"));

@@ -20,7 +20,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.ExpectedBackupJob",
                 typeof(ExpectedBackupJob),
                 baseEntityType,
-                propertyCount: 19,
+                propertyCount: 21,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -157,6 +157,27 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 valueConverter: new UtcDateTimeConverter());
             lastCheckedAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             lastCheckedAtUtc.AddAnnotation("Relational:ColumnName", "last_checked_at_utc");
+
+            var lastDrillStatus = runtimeEntityType.AddProperty(
+                "LastDrillStatus",
+                typeof(DrillStatus?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("LastDrillStatus", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<LastDrillStatus>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 16,
+                valueConverter: new WireNameConverter<DrillStatus>());
+            lastDrillStatus.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            lastDrillStatus.AddAnnotation("Relational:ColumnName", "last_drill_status");
+
+            var lastDrillUtc = runtimeEntityType.AddProperty(
+                "LastDrillUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("LastDrillUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<LastDrillUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            lastDrillUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            lastDrillUtc.AddAnnotation("Relational:ColumnName", "last_drill_utc");
 
             var lastFailedBackupUtc = runtimeEntityType.AddProperty(
                 "LastFailedBackupUtc",

@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("b9d592fc-17de-4c01-b6fb-f826b17139ca"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("51b938ab-4d9c-44f9-822c-8fe63869de1d"), entityTypeCount: 17)
         {
         }
 
@@ -28,6 +28,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
+            var drill = DrillEntityType.Create(this);
+            var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
@@ -37,6 +39,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            DrillEntityType.CreateForeignKey1(drill, backupEntry);
+            DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AccessKeyEntityType.CreateAnnotations(accessKey);
@@ -49,6 +53,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
+            DrillEntityType.CreateAnnotations(drill);
+            DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);

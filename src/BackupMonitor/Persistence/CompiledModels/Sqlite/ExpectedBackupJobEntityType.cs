@@ -19,7 +19,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 "BackupMonitor.Domain.ExpectedBackupJob",
                 typeof(ExpectedBackupJob),
                 baseEntityType,
-                propertyCount: 19,
+                propertyCount: 21,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -142,6 +142,25 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 nullable: true,
                 valueConverter: new UtcDateTimeConverter());
             lastCheckedAtUtc.AddAnnotation("Relational:ColumnName", "last_checked_at_utc");
+
+            var lastDrillStatus = runtimeEntityType.AddProperty(
+                "LastDrillStatus",
+                typeof(DrillStatus?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("LastDrillStatus", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<LastDrillStatus>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 16,
+                valueConverter: new WireNameConverter<DrillStatus>());
+            lastDrillStatus.AddAnnotation("Relational:ColumnName", "last_drill_status");
+
+            var lastDrillUtc = runtimeEntityType.AddProperty(
+                "LastDrillUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("LastDrillUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<LastDrillUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            lastDrillUtc.AddAnnotation("Relational:ColumnName", "last_drill_utc");
 
             var lastFailedBackupUtc = runtimeEntityType.AddProperty(
                 "LastFailedBackupUtc",

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7c04e97d-4948-49ac-ac29-ee46f6cc66d9"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("a2b10c55-8c5e-4eb3-a029-2508adda938e"), entityTypeCount: 17)
         {
         }
 
@@ -27,6 +27,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
+            var drill = DrillEntityType.Create(this);
+            var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
@@ -36,6 +38,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
             BackupEntryEntityType.CreateForeignKey1(backupEntry, expectedBackupJob);
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
+            DrillEntityType.CreateForeignKey1(drill, backupEntry);
+            DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AccessKeyEntityType.CreateAnnotations(accessKey);
@@ -48,6 +52,8 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
+            DrillEntityType.CreateAnnotations(drill);
+            DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);

@@ -582,6 +582,107 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("digests", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Drill", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<bool>("CountsTowardInterval")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("counts_toward_interval");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<int>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("finished_at_utc");
+
+                    b.Property<string>("Format")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("format");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("job_id");
+
+                    b.Property<long?>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at_utc");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("Tables")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tables");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drills");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_drills_entry_running")
+                        .HasFilter("\"status\" = 'running'");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_drills_status");
+
+                    b.HasIndex("JobId", "StartedAtUtc", "Id")
+                        .HasDatabaseName("ix_drills_job_newest");
+
+                    b.ToTable("drills", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.DrillSlot", b =>
+                {
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("slot");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.HasKey("Slot")
+                        .HasName("pk_drill_slots");
+
+                    b.ToTable("drill_slots", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ExpectedBackupJob", b =>
                 {
                     b.Property<int>("Id")
@@ -650,6 +751,15 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.Property<DateTime?>("LastCheckedAtUtc")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_checked_at_utc");
+
+                    b.Property<string>("LastDrillStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_drill_status");
+
+                    b.Property<DateTime?>("LastDrillUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_drill_utc");
 
                     b.Property<DateTime?>("LastFailedBackupUtc")
                         .HasColumnType("TEXT")
@@ -967,6 +1077,23 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_deliveries_notices_notice_id");
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.Drill", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.BackupEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_drills_backup_entries_entry_id");
+
+                    b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_drills_expected_backup_jobs_job_id");
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupMonitor.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBackupMonitorDbContext))]
-    [Migration("20261205062129_Issue24AccessAndAudit")]
+    [Migration("20261205071631_Issue24AccessAndAudit")]
     partial class Issue24AccessAndAudit
     {
         /// <inheritdoc />
@@ -604,6 +604,109 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("digests", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.Drill", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<bool>("CountsTowardInterval")
+                        .HasColumnType("boolean")
+                        .HasColumnName("counts_toward_interval");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<long?>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<int>("EntryId")
+                        .HasColumnType("integer")
+                        .HasColumnName("entry_id");
+
+                    b.Property<DateTime?>("FinishedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at_utc");
+
+                    b.Property<string>("Format")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("format");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("integer")
+                        .HasColumnName("job_id");
+
+                    b.Property<long?>("Rows")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows");
+
+                    b.Property<DateTime>("StartedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at_utc");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("Tables")
+                        .HasColumnType("integer")
+                        .HasColumnName("tables");
+
+                    b.HasKey("Id")
+                        .HasName("pk_drills");
+
+                    b.HasIndex("EntryId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_drills_entry_running")
+                        .HasFilter("\"status\" = 'running'");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_drills_status");
+
+                    b.HasIndex("JobId", "StartedAtUtc", "Id")
+                        .HasDatabaseName("ix_drills_job_newest");
+
+                    b.ToTable("drills", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.DrillSlot", b =>
+                {
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer")
+                        .HasColumnName("slot");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.HasKey("Slot")
+                        .HasName("pk_drill_slots");
+
+                    b.ToTable("drill_slots", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ExpectedBackupJob", b =>
                 {
                     b.Property<int>("Id")
@@ -674,6 +777,15 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.Property<DateTime?>("LastCheckedAtUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_checked_at_utc");
+
+                    b.Property<string>("LastDrillStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("last_drill_status");
+
+                    b.Property<DateTime?>("LastDrillUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_drill_utc");
 
                     b.Property<DateTime?>("LastFailedBackupUtc")
                         .HasColumnType("timestamp with time zone")
@@ -999,6 +1111,23 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_deliveries_notices_notice_id");
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.Drill", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.BackupEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_drills_backup_entries_entry_id");
+
+                    b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_drills_expected_backup_jobs_job_id");
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
