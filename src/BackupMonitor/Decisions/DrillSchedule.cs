@@ -30,6 +30,15 @@ public static class DrillSchedule
         Recovery: facts.Status == DrillStatus.Passed && facts.PreviousDecisive == DrillStatus.Failed && facts.NotifyOnRecovery,
         RowDrop: facts.Status == DrillStatus.Passed && IsRowDrop(facts.Rows, facts.PreviousPassedRows, facts.SizeDropPercent));
 
+    /// <summary>
+    /// Whether a failed drill's alert is raised (SPEC §6.1 applied to drills, a job whose last drill failed counting as
+    /// failing): every failed drill with ALERT_MODE=every_failure; with on_change, the first failed drill after a passed
+    /// one (or none), then a reminder at most every ALERT_REMINDER_HOURS (0: none) counted from the last drill alert.
+    /// </summary>
+    public static bool AlertRaised(Configuration.AlertOptions alerts, DrillStatus? previousDecisive, DateTime? lastDrillAlertUtc, DateTime nowUtc) =>
+        alerts.Mode == Configuration.AlertMode.EveryFailure || previousDecisive != DrillStatus.Failed || lastDrillAlertUtc is null
+        || alerts.ReminderHours > 0 && nowUtc - lastDrillAlertUtc.Value >= TimeSpan.FromHours(alerts.ReminderHours);
+
     /// <summary>Rows below SIZE_DROP_PERCENT % of the previous passed drill's (0: off), as §5.1 compares sizes.</summary>
     public static bool IsRowDrop(long? rows, long? previousRows, int percent) =>
         percent > 0 && rows is { } now && previousRows is { } before && before > 0 && now * 100 < before * percent;

@@ -152,13 +152,15 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return null;
-        if (!job.CurrentStatus.IsFailure())
+        // A job whose last restore drill failed counts as failing too (SPEC §13).
+        if (!job.CurrentStatus.IsFailure() && job.LastDrillStatus != DrillStatus.Failed)
             throw new JobNotFailingException($"job {id} is not failing (status {job.CurrentStatus.ToWire()}): there is nothing to acknowledge");
         if (job.AcknowledgedAtUtc is not null) return job;
         // Compare-and-set: a scan that recorded a recovery in the meantime wins.
         var now = time.UtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var set = await db.Jobs.Where(j => j.Id == id && j.AcknowledgedAtUtc == null && j.CurrentStatus != JobStatus.Ok && j.CurrentStatus != JobStatus.Unknown)
+        var set = await db.Jobs.Where(j => j.Id == id && j.AcknowledgedAtUtc == null
+                && ((j.CurrentStatus != JobStatus.Ok && j.CurrentStatus != JobStatus.Unknown) || j.LastDrillStatus == DrillStatus.Failed))
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, now), cancellationToken);
         if (set == 1)
         {

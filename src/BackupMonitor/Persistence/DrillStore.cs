@@ -188,6 +188,15 @@ public sealed class DrillStore(BackupMonitorDbContext db, Claims claims)
         return db.Drills.AnyAsync(d => d.JobId == jobId && d.Status == DrillStatus.Running && d.ClaimedUntilUtc >= now, cancellationToken);
     }
 
+    /// <summary>The overview's share (SPEC §13): active jobs with a counted drill finished since <paramref name="sinceUtc"/>, and active jobs.</summary>
+    public async Task<(int Drilled, int Active)> DrilledSinceAsync(DateTime sinceUtc, CancellationToken cancellationToken)
+    {
+        var active = await db.Jobs.CountAsync(j => j.IsActive, cancellationToken);
+        var drilled = await db.Jobs.CountAsync(j => j.IsActive
+            && db.Drills.Any(d => d.JobId == j.Id && d.CountsTowardInterval && d.Status != DrillStatus.Running && d.FinishedAtUtc >= sinceUtc), cancellationToken);
+        return (drilled, active);
+    }
+
     /// <summary>
     /// The newest backup of the job with a passed drill (its entry id), or null: retention never prunes it (SPEC §14,
     /// rule `drilled`). For many jobs at once, <see cref="LastPassedDrillEntriesAsync"/>.

@@ -95,4 +95,19 @@ public sealed class DrillDecisionTests
         Assert.Equal(drop, DrillSchedule.IsRowDrop(rows, previous, percent));
         Assert.Equal(drop, DrillSchedule.Notices(new DrillNoticeFacts(DrillStatus.Passed, DrillStatus.Passed, rows, previous, percent, true)).RowDrop);
     }
+
+    [Theory]
+    [InlineData("every_failure", DrillStatus.Failed, 1, true)]
+    [InlineData("on_change", null, null, true)]
+    [InlineData("on_change", DrillStatus.Passed, 1, true)]
+    [InlineData("on_change", DrillStatus.Failed, 1, false)]
+    [InlineData("on_change", DrillStatus.Failed, 24, true)]
+    [InlineData("on_change", DrillStatus.Failed, null, true)]
+    public void With_on_change_a_failed_drill_after_a_failed_drill_only_reminds(string mode, DrillStatus? previous, int? hoursSinceLastAlert, bool raised)
+    {
+        var now = new DateTime(2026, 12, 5, 6, 0, 0, DateTimeKind.Utc);
+        var alerts = new BackupMonitor.Configuration.AlertOptions(mode == "on_change" ? BackupMonitor.Configuration.AlertMode.OnChange : BackupMonitor.Configuration.AlertMode.EveryFailure, 24, 10);
+
+        Assert.Equal(raised, DrillSchedule.AlertRaised(alerts, previous, hoursSinceLastAlert is { } h ? now.AddHours(-h) : null, now));
+    }
 }

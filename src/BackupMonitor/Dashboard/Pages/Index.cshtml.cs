@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>The overview: tiles per status, the last scan, and the jobs table (filters, search and sort in the query string).</summary>
-public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText text) : DashboardPageModel(text)
+public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.DrillStore drills, Configuration.DrillOptions drillOptions, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
     [BindProperty(SupportsGet = true)] public string? Company { get; set; }
     [BindProperty(SupportsGet = true)] public string? City { get; set; }
@@ -27,7 +27,15 @@ public sealed class IndexModel(JobBoard board, ScanService scans, DashboardText 
 
     public JobQuery Query => new(Company, City, Status, Search, Sort, Dir == "desc", Inactive, PageNumber);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Data = await board.OverviewAsync(Query, Caller, cancellationToken);
+    /// <summary>Active jobs drilled within DRILL_INTERVAL_DAYS, of all active jobs (SPEC §13).</summary>
+    public (int Drilled, int Active, int Days) DrillShare { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Data = await board.OverviewAsync(Query, Caller, cancellationToken);
+        var (drilled, active) = await drills.DrilledSinceAsync(time.GetUtcNow().UtcDateTime - drillOptions.Interval, cancellationToken);
+        DrillShare = (drilled, active, drillOptions.IntervalDays);
+    }
 
     public async Task<IActionResult> OnPostScanAsync([FromServices] MeteredScans metered, CancellationToken cancellationToken)
     {

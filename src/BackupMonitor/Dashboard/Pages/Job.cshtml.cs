@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>One job: its settings, a large history strip, 90 days of pictures (size, verification delay, calendar), its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
-public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry registry, TimeProvider time, DashboardText text) : DashboardPageModel(text)
+public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry registry, Persistence.DrillStore drills, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
     public const int PageSize = 20;
 
@@ -16,6 +16,7 @@ public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry reg
     /// <summary>The newest entry, when it is a success far below the job's usual size.</summary>
     public BackupEntry? SizeDrop { get; private set; }
     public JobPictures Pictures { get; private set; } = null!;
+    public JobDrills Drills { get; private set; } = null!;
     [TempData] public string? Flash { get; set; }
     /// <summary>The job's next cycle (null while deactivated).</summary>
     public DateTime? NextExpectedUtc { get; private set; }
@@ -31,6 +32,7 @@ public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry reg
         Entries = await board.EntriesAsync(id, pageNumber, PageSize, cancellationToken);
         SizeDrop = await board.SizeDropAsync(id, cancellationToken);
         Pictures = await history.PicturesAsync(row.Job, cancellationToken);
+        Drills = new JobDrills(await drills.ListAsync(id, null, JobDrills.Shown, cancellationToken), time.GetUtcNow().UtcDateTime.Date);
         return Page();
     }
 
