@@ -40,8 +40,17 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
     public async Task<OverviewData> OverviewAsync(JobQuery query, AccessCaller caller, CancellationToken cancellationToken)
     {
         var jobs = db.Jobs.AsNoTracking().VisibleTo(caller);
-        var byStatus = await jobs.Where(j => j.IsActive).GroupBy(j => j.CurrentStatus)
-            .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        // Active jobs per status: for every company from the summary the writes keep current (Persistence/HistoryCountsSchema);
+        // for a key limited to companies, counted in SQL over its jobs.
+        List<(JobStatus Status, int Count)> byStatus;
+        if (caller.IsScoped)
+            byStatus = (await jobs.Where(j => j.IsActive).GroupBy(j => j.CurrentStatus).Select(g => new { Status = g.Key, Count = g.Count() })
+                .ToListAsync(cancellationToken)).Select(g => (g.Status, g.Count)).ToList();
+        else
+        {
+            var summary = await db.ReadAsync(cancellationToken);
+            byStatus = StatusNames.AllJobStatuses.Select(s => (s, (int)summary.Get("jobs", s.ToWire()))).ToList();
+        }
         var counts = StatusStyle.TileOrder.ToDictionary(s => s, s => byStatus.Where(c => c.Status == s).Sum(c => c.Count));
         var lastScan = await scanTiles.LastScanAsync(caller, cancellationToken);
 

@@ -112,6 +112,8 @@ internal sealed class ScanRunConfiguration : IEntityTypeConfiguration<ScanRun>
     {
         run.ToTable("scan_runs");
         run.HasIndex(r => r.StartedAtUtc);
+        // The last scan (metrics, the overview) without reading a year of scan records.
+        run.HasIndex(r => new { r.FinishedAtUtc, r.Id }).HasDatabaseName("ix_scan_runs_newest");
     }
 }
 

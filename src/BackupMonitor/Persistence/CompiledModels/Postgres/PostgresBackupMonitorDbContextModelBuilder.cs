@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("51b938ab-4d9c-44f9-822c-8fe63869de1d"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("7e167031-22dc-4c9e-abc8-27e598e0c664"), entityTypeCount: 17)
         {
         }
 

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a2b10c55-8c5e-4eb3-a029-2508adda938e"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("c6ff5561-1234-4b95-95c6-e441e866adf4"), entityTypeCount: 17)
         {
         }
 

@@ -1077,6 +1077,9 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.HasIndex("StartedAtUtc")
                         .HasDatabaseName("ix_scan_runs_started_at_utc");
 
+                    b.HasIndex("FinishedAtUtc", "Id")
+                        .HasDatabaseName("ix_scan_runs_newest");
+
                     b.ToTable("scan_runs", (string)null);
                 });
 

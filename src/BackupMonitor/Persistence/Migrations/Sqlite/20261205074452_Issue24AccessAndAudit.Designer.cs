@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BackupMonitor.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBackupMonitorDbContext))]
-    [Migration("20261205071604_Issue24AccessAndAudit")]
+    [Migration("20261205074452_Issue24AccessAndAudit")]
     partial class Issue24AccessAndAudit
     {
         /// <inheritdoc />
@@ -1048,6 +1048,9 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
 
                     b.HasIndex("StartedAtUtc")
                         .HasDatabaseName("ix_scan_runs_started_at_utc");
+
+                    b.HasIndex("FinishedAtUtc", "Id")
+                        .HasDatabaseName("ix_scan_runs_newest");
 
                     b.ToTable("scan_runs", (string)null);
                 });
