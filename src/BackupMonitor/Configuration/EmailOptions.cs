@@ -46,6 +46,9 @@ public sealed record EmailOptions(
             settings.OneOf("NOTIFICATION_LANGUAGE", "fr", "fr", "en"));
     }
 
+    /// <summary>Whether e-mail can be sent at all: a sender, and an SMTP host or a pickup folder (SPEC §6.4).</summary>
+    public bool CanSend => Sender is not null && (Host is not null || PickupDirectory is not null);
+
     private static bool IsLoopback(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));

@@ -17,6 +17,21 @@ public abstract class DashboardPageModel(DashboardText text) : PageModel
     /// <summary>403 for a key whose role may not: the buttons are hidden, and a hand-made POST is refused here too.</summary>
     protected IActionResult RefuseReadOnly() => Message(StatusCodes.Status403Forbidden, T.Forbidden);
 
+    /// <summary>What reading this page is (SPEC §11): asked of the decision before any of its handlers runs; null only for signing in and out.</summary>
+    protected abstract AccessAction? Reads { get; }
+
+    /// <summary>Every page asks the decision before its handler: a role that may not read it gets the refusal page.</summary>
+    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        if (Reads is { } action && await RefusalAsync(action, AccessTarget.None) is { } refused)
+        {
+            context.Result = refused;
+            return;
+        }
+        await next();
+    }
+
     /// <summary>The signed-in caller (the dashboard's pages all need a session).</summary>
     public AccessCaller Caller => User.Caller() ?? throw new InvalidOperationException("a dashboard page ran without a signed-in key");
 

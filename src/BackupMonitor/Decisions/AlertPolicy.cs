@@ -47,14 +47,26 @@ public static class AlertPolicy
             case NoticeKind.Alert when !Raises(facts, options, nowUtc):
                 return AlertDecision.None with { ClearAcknowledgement = clear };
         }
-        if (facts.CoveringWindows.Count > 0)
+        var (why, windowId) = Quiet(facts.Kind!.Value, facts.JobStatus, facts.AcknowledgedAtUtc, facts.CoveringWindows);
+        return new AlertDecision(true, why, windowId, why is null ? clear : windowId is not null && clear);
+    }
+
+    /// <summary>
+    /// Whether a notice that is raised is quieted, and why (SPEC §6.3): a maintenance window covering its job quiets its
+    /// alerts and warnings (the lowest id names it); an acknowledgement quiets the alerts of a failing job. A recovery
+    /// or a report is never quieted.
+    /// </summary>
+    public static (string? Why, int? WindowId) Quiet(NoticeKind kind, JobStatus jobStatus, DateTime? acknowledgedAtUtc, IReadOnlyList<MaintenanceWindow> covering)
+    {
+        if (kind is NoticeKind.Recovery or NoticeKind.Report) return (null, null);
+        if (covering.Count > 0)
         {
-            var window = facts.CoveringWindows.OrderBy(w => w.Id).First();
-            return new AlertDecision(true, $"suppressed: {window.Describe()}", window.Id, clear);
+            var window = covering.OrderBy(w => w.Id).First();
+            return ($"suppressed: {window.Describe()}", window.Id);
         }
-        if (facts.Kind == NoticeKind.Alert && facts.AcknowledgedAtUtc is { } acknowledged && facts.JobStatus.IsFailure())
-            return new AlertDecision(true, $"suppressed: job acknowledged at {Timestamps.Iso(acknowledged)}", null, false);
-        return new AlertDecision(true, null, null, clear);
+        if (kind == NoticeKind.Alert && acknowledgedAtUtc is { } acknowledged && jobStatus.IsFailure())
+            return ($"suppressed: job acknowledged at {Timestamps.Iso(acknowledged)}", null);
+        return (null, null);
     }
 
     /// <summary>every_failure: each failed entry. on_change: entering or changing a failure status, then a reminder every ALERT_REMINDER_HOURS.</summary>

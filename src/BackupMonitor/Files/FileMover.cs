@@ -30,8 +30,8 @@ public static class FileMover
     /// <summary>Test seam: pretend every rename crosses filesystems.</summary>
     internal static bool ForceCopy { get; set; }
 
-    /// <summary>Test seam: the sources of copies that read their file again (rather than sharing the hashing read).</summary>
-    internal static System.Collections.Concurrent.ConcurrentQueue<string> ReadingCopies { get; } = new();
+    /// <summary>Test seam: when a test sets it, the sources of copies that read their file again (rather than sharing the hashing read); null otherwise, so nothing accumulates in a long-running `serve`.</summary>
+    internal static System.Collections.Concurrent.ConcurrentQueue<string>? ReadingCopies { get; set; }
 
     /// <summary>
     /// Puts a copy already written and flushed beside <paramref name="destination"/> (same folder) in its place,
@@ -134,7 +134,7 @@ public static class FileMover
 
     private static async Task<string> CopyAndHashAsync(string source, string destination, CancellationToken cancellationToken)
     {
-        ReadingCopies.Enqueue(source);
+        ReadingCopies?.Enqueue(source);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(FileHasher.BufferSize);
         try

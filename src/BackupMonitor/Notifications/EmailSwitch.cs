@@ -13,7 +13,7 @@ public sealed class EmailSwitch(EmailOptions options, ILogger<EmailSwitch> logge
 
     private int warned;
 
-    public bool IsEnabled { get; } = options.Sender is not null && (options.Host is not null || options.PickupDirectory is not null);
+    public bool IsEnabled { get; } = options.CanSend;
 
     /// <summary>Logs the seed's warning the first time it is called in this process, then stays quiet.</summary>
     public void WarnOnceIfDisabled()

@@ -23,9 +23,3 @@ public interface INoticeDelivery
     Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken, DeliveryPass pass = DeliveryPass.Due);
 }
 
-/// <summary>Delivers nothing: used when e-mail delivery is not configured in.</summary>
-public sealed class NoNoticeDelivery : INoticeDelivery
-{
-    public Task<DeliveryResult> DeliverPendingAsync(CancellationToken cancellationToken, DeliveryPass pass = DeliveryPass.Due) =>
-        Task.FromResult(DeliveryResult.None);
-}

@@ -15,7 +15,7 @@ namespace BackupMonitor.Notifications;
 /// index make it happen once across processes. Runs after each scan; a failure here never fails the scan.
 /// </summary>
 public sealed class MaintenanceFollowUp(
-    BackupMonitorDbContext db, DestinationCatalog catalog, EmailSwitch email, ScanOptions scan, TimeProvider time, ILogger<MaintenanceFollowUp> logger)
+    BackupMonitorDbContext db, NoticeOutbox outbox, ScanOptions scan, TimeProvider time, ILogger<MaintenanceFollowUp> logger)
 {
     /// <summary>As <see cref="RunAsync"/>, logging instead of throwing: a notification problem never fails a scan.</summary>
     public async Task RunSafelyAsync(CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ public sealed class MaintenanceFollowUp(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError("Le suivi des fenêtres de maintenance a échoué : {Error}", e.GetBaseException().Message);
+            logger.LogError("The maintenance window follow-up failed: {Error}", e.GetBaseException().Message);
         }
     }
 
@@ -34,7 +34,7 @@ public sealed class MaintenanceFollowUp(
     {
         var now = time.UtcNow();
         var marked = await db.Deliveries.AsNoTracking().Where(d => d.SuppressedByWindowId != null)
-            .Join(db.Notices, d => d.NoticeId, n => n.Id, (d, n) => new { d.Id, WindowId = d.SuppressedByWindowId!.Value, d.CreatedAtUtc, n.ExpectedJobId })
+            .Join(db.Notices.Where(n => n.ExpectedJobId != null), d => d.NoticeId, n => n.Id, (d, n) => new { d.Id, WindowId = d.SuppressedByWindowId!.Value, d.CreatedAtUtc, ExpectedJobId = n.ExpectedJobId!.Value })
             .ToListAsync(cancellationToken);
         if (marked.Count == 0) return 0;
         var windows = await db.MaintenanceWindows.AsNoTracking().ToDictionaryAsync(w => w.Id, cancellationToken);
@@ -54,7 +54,9 @@ public sealed class MaintenanceFollowUp(
             var ends = mine.GroupBy(m => m.WindowId).Select(g => windows.TryGetValue(g.Key, out var w) ? MaintenanceCoverage.LastEnd(w, now) : g.Max(m => m.CreatedAtUtc)).ToList();
             if (ends.Any(e => e is null)) continue;
             var covered = MaintenanceCoverage.Covering(windows.Values, job, now).Count > 0;
-            var grace = TimeSpan.FromMinutes(job.GraceMinutes ?? scan.MissingGraceMinutes);
+            var grace = TimeSpan.FromMinutes(Schedule.TryOf(job) is { } schedule
+                ? Cycles.GraceMinutes(schedule, job.GraceMinutes, scan.MissingGraceMinutes)
+                : job.GraceMinutes ?? scan.MissingGraceMinutes);
             if (!AlertPolicy.FollowUpDue(ends.Max()!.Value, grace, job.CurrentStatus, covered, now)) continue;
             if (await AlertLatestAsync(job, ids, string.Join(", ", mine.Select(m => m.WindowId).Distinct().Order()), now, cancellationToken)) alerted++;
         }
@@ -80,16 +82,16 @@ public sealed class MaintenanceFollowUp(
                 sent = reopened > 0;
                 if (!sent && !await notices.AnyAsync(cancellationToken))
                 {
-                    await RaiseAsync(job, latest, now, cancellationToken);
+                    await RaiseAsync(job, latest, cancellationToken);
                     sent = true;
                 }
             }
             await SettleAsync(markedIds, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            if (sent) logger.LogInformation("Alerte de fin de maintenance pour le job '{Database}' : {Why}.", job.DatabaseName, why);
+            if (sent) logger.LogInformation("Maintenance follow-up alert for job '{Database}': {Why}.", job.DatabaseName, why);
             return sent;
         }
-        catch (DbUpdateException)
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             // Another process raised it first.
             await transaction.RollbackAsync(CancellationToken.None);
@@ -98,28 +100,14 @@ public sealed class MaintenanceFollowUp(
         }
     }
 
-    /// <summary>A new alert for an entry that raised none (ALERT_MODE=on_change while the window was open), routed as usual.</summary>
-    private async Task RaiseAsync(ExpectedBackupJob job, BackupEntry entry, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new alert for an entry that raised none (ALERT_MODE=on_change while the window was open), through the one
+    /// notice builder: routed as usual, and recorded as skipped for `admins` when no destination takes it.
+    /// </summary>
+    private async Task RaiseAsync(ExpectedBackupJob job, BackupEntry entry, CancellationToken cancellationToken)
     {
-        var destinations = await catalog.DestinationsAsync(cancellationToken);
-        var routes = await catalog.RoutesAsync(cancellationToken);
-        var notice = new Notice
-        {
-            BackupEntryId = entry.Id, ExpectedJobId = job.Id, Kind = NoticeKind.Alert, JobStatus = job.CurrentStatus,
-            PreviousJobStatus = job.CurrentStatus, CreatedAtUtc = now,
-        };
-        foreach (var name in NoticeRouting.DestinationsFor(RoutedNotice.Of(NoticeKind.Alert, job, entry.Status), routes, destinations.ContainsKey(Destination.Admins)))
-        {
-            var skip = destinations.GetValueOrDefault(name)?.Kind == DestinationKind.Email && !email.IsEnabled;
-            notice.Deliveries.Add(new Delivery
-            {
-                Destination = name, State = skip ? DeliveryState.Skipped : DeliveryState.Pending, CreatedAtUtc = now, NextAttemptAtUtc = skip ? null : now,
-                LastError = skip ? "e-mail is not configured (EMAIL_HOST or EMAIL_PICKUP_DIRECTORY, EMAIL_SENDER)" : null,
-            });
-        }
-        db.Notices.Add(notice);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        var draft = NoticeDraft.ForEntry(NoticeKind.Alert, job, entry, job.CurrentStatus, job.CurrentStatus);
+        await outbox.RaiseAsync(draft, cancellationToken);
     }
 
     /// <summary>These suppressions need no more follow-up.</summary>

@@ -25,7 +25,8 @@ public sealed class NotificationTemplates(DeliveryOptions options)
     public string Render(string kind, string language, string part, IReadOnlyDictionary<string, string?> values) => Render(kind, language, part, values, null);
 
     /// <summary>Renders one part; a digest's notices are the list `items`, each with the values of one notice.</summary>
-    public string Render(string kind, string language, string part, IReadOnlyDictionary<string, string?> values, IReadOnlyList<Dictionary<string, object?>>? items)
+    public string Render(string kind, string language, string part, IReadOnlyDictionary<string, string?> values, IReadOnlyList<Dictionary<string, object?>>? items,
+        object? payload = null)
     {
         var name = $"{kind}.{language}.{part}.liquid";
         var template = parsed.GetOrAdd(name, Parse);
@@ -33,6 +34,7 @@ public sealed class NotificationTemplates(DeliveryOptions options)
         foreach (var (key, value) in values)
             if (value is not null) context.SetValue(key, value);
         if (items is not null) context.SetValue("items", items);
+        if (payload is not null) context.SetValue("payload", payload);
         return part == "html" ? template.Render(context, Html) : template.Render(context);
     }
 

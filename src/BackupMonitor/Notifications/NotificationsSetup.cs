@@ -1,5 +1,6 @@
 using BackupMonitor.Configuration;
 using BackupMonitor.Notifications.Channels;
+using BackupMonitor.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,7 +10,7 @@ public static class NotificationsSetup
 {
     /// <summary>
     /// Alerts through the outbox: notices, routes, deliveries and one channel per destination kind. Uses TryAdd,
-    /// so a test (or another feature) that registered its own transport or notifier first keeps it.
+    /// so a test (or another feature) that registered its own transport first keeps it.
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, EmailOptions options)
     {
@@ -28,12 +29,12 @@ public static class NotificationsSetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, NtfyChannel>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannel, AlertmanagerChannel>());
         services.TryAddScoped<DestinationCatalog>();
-        services.TryAddScoped<QuietingFacts>();
+        services.TryAddScoped<NoticeStore>();
+        services.TryAddScoped<NoticeOutbox>();
         services.TryAddScoped<MaintenanceRegistry>();
         services.TryAddScoped<MaintenanceFollowUp>();
         services.TryAddScoped<OutboxQuery>();
         services.TryAddScoped<DestinationRegistry>();
-        services.TryAddScoped<IEntryNotifier, OutboxNotifier>();
         services.TryAddScoped<INoticeDelivery, OutboxDelivery>();
         return services;
     }

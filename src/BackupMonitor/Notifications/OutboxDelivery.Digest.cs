@@ -84,21 +84,12 @@ public sealed partial class OutboxDelivery
         return new DigestOutcome(loaded.Count, 0, false);
     }
 
-    private async Task<List<(Delivery Delivery, DigestItem Item)>> LoadManyAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    private async Task<List<(Delivery Delivery, NoticeContent Item)>> LoadManyAsync(IReadOnlyList<int> ids, CancellationToken cancellationToken)
     {
         var list = ids.ToList();
         var deliveries = await db.Deliveries.AsNoTracking().Where(d => list.Contains(d.Id)).OrderBy(d => d.Id).ToListAsync(cancellationToken);
-        var noticeIds = deliveries.Select(d => d.NoticeId).Distinct().ToList();
-        var notices = await db.Notices.AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, cancellationToken);
-        var jobIds = notices.Values.Select(n => n.ExpectedJobId).Distinct().ToList();
-        var jobs = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
-        var entryIds = notices.Values.Select(n => n.BackupEntryId).Distinct().ToList();
-        var entries = await db.Entries.AsNoTracking().Where(e => entryIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
-        return deliveries.Select(d =>
-        {
-            var notice = notices[d.NoticeId];
-            return (d, new DigestItem(notice, jobs[notice.ExpectedJobId], entries[notice.BackupEntryId]));
-        }).ToList();
+        var contents = await notices.ContentsAsync(deliveries.Select(d => d.NoticeId).ToList(), cancellationToken);
+        return deliveries.Select(d => (d, contents[d.NoticeId])).ToList();
     }
 
     /// <summary>Every delivery of the digest becomes sent, naming it; never cancelled, so a send is never left unmarked.</summary>

@@ -16,7 +16,7 @@ namespace BackupMonitor.Notifications;
 /// one timeout per pass. Messages are rendered here; a template fault fails that delivery, never a scan.
 /// </summary>
 public sealed partial class OutboxDelivery(
-    BackupMonitorDbContext db, DeliveryClaims claims, DestinationCatalog catalog, IEnumerable<IChannel> channels, NoticeRenderer renderer,
+    BackupMonitorDbContext db, DeliveryClaims claims, NoticeStore notices, DestinationCatalog catalog, IEnumerable<IChannel> channels, NoticeRenderer renderer,
     EmailSwitch email, EmailOptions emailOptions, DeliveryOptions options, AlertOptions alerts, ScanOptions scan, TimeProvider time, ILogger<OutboxDelivery> logger)
     : INoticeDelivery
 {
@@ -78,7 +78,7 @@ public sealed partial class OutboxDelivery(
                 }
                 var id = batch.DeliveryIds[0];
                 if (!await Locked(() => claims.TryClaimAsync(id, time.UtcNow() + lease, cancellationToken))) continue;
-                var (delivery, notice, job, entry) = await Locked(() => LoadAsync(id, cancellationToken));
+                var (delivery, content) = await Locked(() => LoadAsync(id, cancellationToken));
                 if (destination is null || channel is null)
                 {
                     await RecordAsync(delivery, DeliveryState.Failed, $"destination '{name}' does not exist (removed after this notice was routed)");
@@ -94,13 +94,12 @@ public sealed partial class OutboxDelivery(
                 OutgoingNotice outgoing;
                 try
                 {
-                    outgoing = new OutgoingNotice(delivery.Id, notice.Id, notice.Kind.ToString().ToLowerInvariant(), job, entry, notice.CreatedAtUtc,
-                        renderer.Render(notice, job, entry), notice.PreviousJobStatus.ToWire());
+                    outgoing = OutgoingNotice.Of(delivery.Id, content, renderer.Render(content));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     await RecordAsync(delivery, DeliveryState.Failed, $"template: {e.Message}");
-                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : template: {Error} (destination {Destination})", job.DatabaseName, e.Message, name);
+                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : template: {Error} (destination {Destination})", About(content), e.Message, name);
                     failed++;
                     continue;
                 }
@@ -112,7 +111,7 @@ public sealed partial class OutboxDelivery(
                 {
                     failed++;
                     await Locked(() => claims.ReleaseAsync(id, e.Message, time.UtcNow() + FirstRetry));
-                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", job.DatabaseName, e.Message, name);
+                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", About(content), e.Message, name);
                     if (remaining > 0)
                         logger.LogWarning("Destination {Destination} unreachable: its {Count} other pending notification(s) wait for the next pass, no attempt counted.", name, remaining);
                     break;
@@ -123,7 +122,7 @@ public sealed partial class OutboxDelivery(
                     var error = e is DeliveryException ? e.Message : $"other: {e.Message}";
                     var gaveUp = e is DeliveryException { Failure: DeliveryFailure.Permanent } || delivery.Attempts + 1 >= options.MaxAttempts;
                     await RecordAsync(delivery, gaveUp ? DeliveryState.Failed : DeliveryState.Pending, error);
-                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", job.DatabaseName, error, name);
+                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", About(content), error, name);
                     if (gaveUp)
                         logger.LogError("Notification {Id} to {Destination} abandoned after {Attempts} attempt(s) (DELIVERY_MAX_ATTEMPTS {Max}).", delivery.Id, name, delivery.Attempts + 1, options.MaxAttempts);
                     continue;
@@ -143,14 +142,15 @@ public sealed partial class OutboxDelivery(
         return new DeliveryResult(sent, failed);
     }
 
-    private async Task<(Delivery, Notice, ExpectedBackupJob, BackupEntry)> LoadAsync(int id, CancellationToken cancellationToken)
+    private async Task<(Delivery, NoticeContent)> LoadAsync(int id, CancellationToken cancellationToken)
     {
         var delivery = await db.Deliveries.AsNoTracking().SingleAsync(d => d.Id == id, cancellationToken);
-        var notice = await db.Notices.AsNoTracking().SingleAsync(n => n.Id == delivery.NoticeId, cancellationToken);
-        var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == notice.ExpectedJobId, cancellationToken);
-        var entry = await db.Entries.AsNoTracking().SingleAsync(e => e.Id == notice.BackupEntryId, cancellationToken);
-        return (delivery, notice, job, entry);
+        return (delivery, (await notices.ContentsAsync([delivery.NoticeId], cancellationToken))[delivery.NoticeId]);
     }
+
+    /// <summary>What a log line names a notice by: its job's database, else its company and month.</summary>
+    private static string About(NoticeContent content) =>
+        content.Job?.DatabaseName ?? $"{content.Notice.CompanyName} {content.Notice.Period}".Trim();
 
     /// <summary>Writes an attempt's outcome and frees the claim; never cancelled, so a send is never left unmarked.</summary>
     private Task RecordAsync(Delivery delivery, DeliveryState state, string? error, bool countAttempt = true) => Locked(async () =>

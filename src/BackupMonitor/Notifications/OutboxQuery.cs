@@ -8,7 +8,7 @@ namespace BackupMonitor.Notifications;
 public sealed record OutboxRow(Delivery Delivery, Notice Notice, string Subject);
 
 /// <summary>The outbox as the CLI, the API and the dashboard list it: one row per delivery, newest first.</summary>
-public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeRenderer renderer)
+public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeStore store, NoticeRenderer renderer)
 {
     public static string Wire<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
 
@@ -25,9 +25,13 @@ public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeRenderer render
         var query = db.Deliveries.AsNoTracking();
         if (caller is { IsScoped: true })
         {
-            // In SQL: the deliveries of notices about the caller's companies' jobs.
-            var jobs = Security.AccessScope.VisibleTo(db.Jobs, caller).Select(j => j.Id);
-            var notices = db.Notices.Where(n => jobs.Contains(n.ExpectedJobId)).Select(n => n.Id);
+            // In SQL: the deliveries of notices about the caller's companies' jobs, and of its companies' notices
+            // without a job (a monthly report).
+            var jobs = Security.AccessScope.VisibleTo(db.Jobs, caller).Select(j => (int?)j.Id);
+            var companies = caller.Companies.ToList();
+            var notices = db.Notices
+                .Where(n => n.ExpectedJobId != null ? jobs.Contains(n.ExpectedJobId) : n.CompanyName != null && companies.Contains(n.CompanyName))
+                .Select(n => n.Id);
             query = query.Where(d => notices.Contains(d.NoticeId));
         }
         if (state is not null) query = query.Where(d => d.State == state);
@@ -63,24 +67,15 @@ public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeRenderer render
 
     private async Task<List<OutboxRow>> RowsAsync(List<Delivery> deliveries, CancellationToken cancellationToken)
     {
-        var noticeIds = deliveries.Select(d => d.NoticeId).Distinct().ToList();
-        var notices = await db.Notices.AsNoTracking().Where(n => noticeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, cancellationToken);
-        var jobIds = notices.Values.Select(n => n.ExpectedJobId).Distinct().ToList();
-        var entryIds = notices.Values.Select(n => n.BackupEntryId).Distinct().ToList();
-        var jobs = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
-        var entries = await db.Entries.AsNoTracking().Where(e => entryIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
-        return deliveries.Select(d =>
-        {
-            var notice = notices[d.NoticeId];
-            return new OutboxRow(d, notice, Subject(notice, jobs[notice.ExpectedJobId], entries[notice.BackupEntryId]));
-        }).ToList();
+        var contents = await store.ContentsAsync(deliveries.Select(d => d.NoticeId).ToList(), cancellationToken);
+        return deliveries.Select(d => new OutboxRow(d, contents[d.NoticeId].Notice, Subject(contents[d.NoticeId]))).ToList();
     }
 
-    private string Subject(Notice notice, ExpectedBackupJob job, BackupEntry entry)
+    private string Subject(NoticeContent content)
     {
         try
         {
-            return renderer.Render(notice, job, entry).Subject;
+            return renderer.Render(content).Subject;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

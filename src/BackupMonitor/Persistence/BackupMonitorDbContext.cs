@@ -36,6 +36,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<DrillSlot> DrillSlots => Set<DrillSlot>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentUpload> AgentUploads => Set<AgentUpload>();
+    public DbSet<CompanyRetention> CompanyRetentions => Set<CompanyRetention>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -52,6 +54,7 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
         configurationBuilder.Properties<BackupEntryStatus>().HaveConversion<WireNameConverter<BackupEntryStatus>>().HaveMaxLength(32);
         configurationBuilder.Properties<ReportOutcome>().HaveConversion<WireNameConverter<ReportOutcome>>().HaveMaxLength(16);
         configurationBuilder.Properties<NoticeKind>().HaveConversion<WireNameConverter<NoticeKind>>().HaveMaxLength(16);
+        configurationBuilder.Properties<WarningKind>().HaveConversion<WireNameConverter<WarningKind>>().HaveMaxLength(32);
         configurationBuilder.Properties<DeliveryState>().HaveConversion<WireNameConverter<DeliveryState>>().HaveMaxLength(16);
         configurationBuilder.Properties<DestinationKind>().HaveConversion<WireNameConverter<DestinationKind>>().HaveMaxLength(16);
         configurationBuilder.Properties<ContentCheck>().HaveConversion<WireNameConverter<ContentCheck>>().HaveMaxLength(16);

@@ -1,11 +1,15 @@
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
-using BackupMonitor.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupMonitor.Persistence;
 
-/// <summary>What one commit of a scan writes: entries (in order, each with its job as it leaves it), report records, jobs.</summary>
-public sealed record ScanCommit(IReadOnlyList<RecordedEntry> Entries, IReadOnlyList<ProcessedReport> Reports, IReadOnlyCollection<ExpectedBackupJob> Jobs);
+/// <summary>
+/// What one commit of a scan writes: entries (in order, each with its job), report records, jobs, and the notices,
+/// deliveries and acknowledgement ends planned for those entries (<see cref="NoticePlanner"/>).
+/// </summary>
+public sealed record ScanCommit(
+    IReadOnlyList<RecordedEntry> Entries, IReadOnlyList<ProcessedReport> Reports, IReadOnlyCollection<ExpectedBackupJob> Jobs, NoticePlan? Notices = null);
 
 public sealed partial class ScanStore
 {
@@ -24,11 +28,12 @@ public sealed partial class ScanStore
 
     /// <summary>
     /// Writes <paramref name="commit"/> in ONE transaction: the entries and report records in bulk (one reused
-    /// statement per table), then the notifier's notices for each entry in order (each sees its job as that entry
-    /// left it), then the jobs' scan-owned columns. Null when committed; the database's refusal, with everything rolled back
-    /// and forgotten, when it refuses a row (another process recorded it first: a unique index); other errors throw.
+    /// statement per table), then the planned notices and deliveries (each taking its entry's new id), the ended
+    /// acknowledgements and the jobs' scan-owned columns. It only writes rows: what to write was decided before.
+    /// Null when committed; the database's refusal, with everything rolled back and forgotten, when it refuses (a
+    /// unique index: another process recorded a row first; or any other database error); other errors throw.
     /// </summary>
-    public async Task<Exception?> CommitAsync(ScanCommit commit, IEntryNotifier notifier, DateTime nowUtc, CancellationToken cancellationToken)
+    public async Task<Exception?> CommitAsync(ScanCommit commit, DateTime nowUtc, CancellationToken cancellationToken)
     {
         foreach (var recorded in commit.Entries) BeforeCommit?.Invoke(recorded.Entry);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -38,9 +43,11 @@ public sealed partial class ScanStore
                 foreach (var recorded in commit.Entries) (recorded.Entry.ExpectedJobId, recorded.Entry.CreatedAtUtc) = (recorded.Job.Id, nowUtc);
                 await db.InsertAsync(commit.Entries.Select(e => e.Entry).ToList(), cancellationToken);
                 await db.InsertAsync(commit.Reports, cancellationToken);
-                foreach (var recorded in commit.Entries) await notifier.OnEntryRecordedAsync(db, recorded, cancellationToken);
+                var planned = commit.Notices?.Notices ?? [];
+                foreach (var (notice, _, entry) in planned) notice.BackupEntryId = entry.Id;
+                await notices.AddAsync(planned.Select(p => p.Notice).ToList(), cancellationToken);
+                await notices.ClearAcknowledgementsAsync(commit.Notices?.ClearedAcknowledgements ?? [], cancellationToken);
                 await db.UpdateAsync(commit.Jobs, ScanOwnedJobColumns, cancellationToken);
-                await SaveAddedNoticesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
             catch (Exception e)
@@ -49,6 +56,7 @@ public sealed partial class ScanStore
                 db.ChangeTracker.Clear();
                 foreach (var recorded in commit.Entries) recorded.Entry.Id = 0;
                 foreach (var report in commit.Reports) report.Id = 0;
+                foreach (var planned in commit.Notices?.Notices ?? []) Forget(planned.Notice);
                 if (e is DbUpdateException or System.Data.Common.DbException) return e;
                 throw;
             }
@@ -59,19 +67,10 @@ public sealed partial class ScanStore
         return null;
     }
 
-    /// <summary>The notices the notifier added and their deliveries, in bulk inserts; anything else it may have changed through SaveChanges.</summary>
-    private async Task SaveAddedNoticesAsync(CancellationToken cancellationToken)
+    private static void Forget(Notice notice)
     {
-        var added = db.ChangeTracker.Entries<Notice>().Where(e => e.State == EntityState.Added).ToList();
-        var notices = added.Select(e => e.Entity).ToList();
-        var deliveries = db.ChangeTracker.Entries<Delivery>().Where(e => e.State == EntityState.Added).ToList();
-        await db.InsertAsync(notices, cancellationToken);
-        foreach (var notice in notices)
-            foreach (var delivery in notice.Deliveries) delivery.NoticeId = notice.Id;
-        await db.InsertAsync(notices.SelectMany(n => n.Deliveries).ToList(), cancellationToken);
-        foreach (var entry in deliveries) entry.State = EntityState.Detached;
-        foreach (var entry in added) entry.State = EntityState.Detached;
-        if (db.ChangeTracker.HasChanges()) await db.SaveChangesAsync(cancellationToken);
+        (notice.Id, notice.BackupEntryId) = (0, null);
+        foreach (var delivery in notice.Deliveries) (delivery.Id, delivery.NoticeId) = (0, 0);
     }
 
     /// <summary>Records a finished scan run (SPEC §8 `scan` history).</summary>

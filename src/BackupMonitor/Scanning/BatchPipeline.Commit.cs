@@ -1,6 +1,5 @@
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
-using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using Microsoft.Extensions.Logging;
 
@@ -12,10 +11,11 @@ public sealed partial class BatchPipeline
     private sealed record Committed(List<BackupEntry> Entries, List<(BackupEntry Entry, Exception Error)> Refused, bool Whole);
 
     /// <summary>
-    /// Step 4's transaction: each entry applied to its job in order (<see cref="JobProgress"/>), then everything in ONE
-    /// commit. When the database refuses it (another process recorded one of the rows first), the same entries are
-    /// committed one per transaction and the refused ones reported; nothing is decided again (the jobs' progress is
-    /// only re-applied over the entries that commit).
+    /// Step 4's transaction: each entry applied to its job in order (<see cref="JobProgress"/>), the notices planned from
+    /// the batch's facts (<see cref="NoticePlanner"/>), then everything in ONE commit. When the database refuses it
+    /// (another process recorded one of the rows first, or any database error), the same entries are committed one per
+    /// transaction and the refused ones reported; nothing is decided again: the jobs' progress and the notices are only
+    /// re-planned over the entries that commit, from the batch's facts, which a failed commit never changed.
     /// </summary>
     private async Task<Committed> CommitEntriesAsync(
         Facts facts, List<(ExpectedBackupJob Job, BackupEntry Entry)> entries, List<ProcessedReport> newRecords, DateTime now, CancellationToken cancellationToken)
@@ -25,36 +25,67 @@ public sealed partial class BatchPipeline
         var progress = new Dictionary<ExpectedBackupJob, JobProgress>(start);
         var all = entries.Select(e => Record(progress, e.Job, e.Entry, sizeDropped)).ToList();
         foreach (var _ in all) FaultInjection.BeforeEntryCommit();
-        if (await store.CommitAsync(new ScanCommit(all, newRecords, facts.Jobs), notifier, now, cancellationToken) is null)
+        var plan = PlanNotices(all, facts.Notices, now);
+        if (await store.CommitAsync(new ScanCommit(all, newRecords, facts.Jobs, plan), now, cancellationToken) is null)
+        {
+            Announce(plan);
             return new Committed(entries.Select(e => e.Entry).ToList(), [], Whole: true);
+        }
 
         foreach (var (job, state) in start) state.ApplyTo(job);
         progress = new Dictionary<ExpectedBackupJob, JobProgress>(start);
+        var noticeFacts = facts.Notices;
         var committed = new Committed([], [], Whole: false);
         foreach (var (job, entry) in entries)
         {
             var before = progress[job];
             var one = Record(progress, job, entry, sizeDropped);
+            var onePlan = PlanNotices([one], noticeFacts, now);
             FaultInjection.BeforeEntryCommit();
-            if (await store.CommitAsync(new ScanCommit([one], [], [job]), notifier, now, cancellationToken) is { } refused)
+            if (await store.CommitAsync(new ScanCommit([one], [], [job], onePlan), now, cancellationToken) is { } refused)
             {
                 progress[job] = before;
                 before.ApplyTo(job);
                 committed.Refused.Add((entry, refused));
             }
-            else committed.Entries.Add(entry);
+            else
+            {
+                committed.Entries.Add(entry);
+                noticeFacts = onePlan.After;
+                Announce(onePlan);
+            }
         }
-        await store.CommitAsync(new ScanCommit([], [], facts.Jobs), notifier, now, cancellationToken);
+        await store.CommitAsync(new ScanCommit([], [], facts.Jobs), now, cancellationToken);
         return committed;
     }
 
-    /// <summary>Applies an entry to its job's progress (and the job row), saying what changed for the notifier.</summary>
+    private NoticePlan PlanNotices(IReadOnlyList<RecordedEntry> recorded, NoticeFacts facts, DateTime now) =>
+        NoticePlanner.Plan(recorded, facts, alerts, emailOptions.NotifyOnRecovery, now);
+
+    /// <summary>Says what a committed plan raised (the operator's log) and warns once per run when a delivery was skipped.</summary>
+    private void Announce(NoticePlan plan)
+    {
+        foreach (var (notice, job, entry) in plan.Notices)
+        {
+            if (notice.Kind == NoticeKind.Warning)
+                logger.LogWarning("Size warning for job '{Database}': {Warning}", job.DatabaseName, entry.ErrorMessage);
+            else if (notice.Kind == NoticeKind.Alert)
+                logger.LogInformation("Déclenchement de la notification pour le job '{Database}' avec le statut '{Status}'.", job.DatabaseName, notice.Status);
+            else
+                logger.LogInformation("Recovery notice for job '{Database}' (previous status '{Previous}').", job.DatabaseName, notice.PreviousJobStatus.ToWire());
+            if (notice.Deliveries.FirstOrDefault(d => d.State == DeliveryState.Suppressed) is { } quieted)
+                logger.LogInformation("Notice of job '{Database}' {Why}.", job.DatabaseName, quieted.LastError);
+        }
+        if (NoticeBuilder.AnySkipped(plan.Notices.Select(p => p.Notice))) email.WarnOnceIfDisabled();
+    }
+
+    /// <summary>Applies an entry to its job's progress (and the job row), saying what changed for the notice planner.</summary>
     private static RecordedEntry Record(Dictionary<ExpectedBackupJob, JobProgress> progress, ExpectedBackupJob job, BackupEntry entry, HashSet<BackupEntry> sizeDropped)
     {
         var recorded = progress[job].Record(entry.Status, entry.EffectiveTimeUtc);
         progress[job] = recorded.After;
         recorded.After.ApplyTo(job);
-        return new RecordedEntry(job, entry, recorded.PreviousStatus, recorded.ChangedStatus, sizeDropped.Contains(entry));
+        return new RecordedEntry(job, entry, recorded.After.Status, recorded.PreviousStatus, recorded.ChangedStatus, sizeDropped.Contains(entry));
     }
 
     /// <summary>SPEC §5.1: a success far below the job's usual size stays a success, with a warning (decided once, in recording order).</summary>
@@ -81,9 +112,9 @@ public sealed partial class BatchPipeline
         var refused = new HashSet<ProcessedReport>(ReferenceEqualityComparer.Instance);
         foreach (var record in records)
         {
-            if (await store.CommitAsync(new ScanCommit([], [record], []), notifier, now, cancellationToken) is not { } error) continue;
+            if (await store.CommitAsync(new ScanCommit([], [record], []), now, cancellationToken) is not { } error) continue;
             refused.Add(record);
-            logger.LogError("Report {Agent}/log/{File} could not be recorded: {Error}; it stays in staging for the next scan", record.AgentId, record.FileName, error.InnerException?.Message ?? error.Message);
+            logger.LogError("Report {Agent}/log/{File} could not be recorded: {Error}; it stays in staging for the next scan", record.AgentId, record.FileName, DatabaseErrors.Message(error));
         }
         return refused;
     }

@@ -23,7 +23,10 @@ public sealed partial class BatchPipeline(
     ReportFiling filing,
     LineFiles files,
     AgentLeases leases,
-    IEntryNotifier notifier,
+    NoticeStore notices,
+    EmailSwitch email,
+    EmailOptions emailOptions,
+    AlertOptions alerts,
     ScanOptions options,
     ContentOptions content,
     TimeProvider time,
@@ -48,7 +51,8 @@ public sealed partial class BatchPipeline(
     /// <summary>What step 1 read besides the plan's own facts.</summary>
     internal sealed record Facts(
         List<ExpectedBackupJob> Jobs, List<CollectedReport> Reports, List<RejectedReport> Rejected,
-        Dictionary<(string, string, string), ProcessedReport> ReportRecords, Dictionary<int, DateTime> NewestEntries, Dictionary<int, List<long>> RecentSizes);
+        Dictionary<(string, string, string), ProcessedReport> ReportRecords, Dictionary<int, DateTime> NewestEntries, Dictionary<int, List<long>> RecentSizes,
+        NoticeFacts Notices);
 
     /// <summary>Steps 1 to 3 (the last one started, not awaited).</summary>
     public async Task<Batch> StartAsync(IReadOnlyList<string> agents, ScanSummary summary, CancellationToken cancellationToken)
@@ -67,7 +71,8 @@ public sealed partial class BatchPipeline(
         var facts = new Facts(jobs, reports, rejected,
             await store.ReportRecordsAsync(reports.Select(r => (r.AgentId, r.FileName, r.ContentSha256)).Concat(rejected.Select(r => (r.AgentId, r.FileName, r.ContentSha256))).ToList(), cancellationToken),
             await store.NewestEntryTimesAsync(ids, cancellationToken),
-            content.SizeDropPercent > 0 ? await store.RecentSuccessSizesAsync(ids, SizeDrop.Window, cancellationToken) : []);
+            content.SizeDropPercent > 0 ? await store.RecentSuccessSizesAsync(ids, SizeDrop.Window, cancellationToken) : [],
+            await notices.FactsAsync(jobs, cancellationToken));
 
         // 2. Plan: pure decisions over those facts.
         var plan = BatchPlanner.Plan(new BatchFacts(jobs, reports, recorded, covered, now, options.MissingGraceMinutes));
@@ -134,12 +139,15 @@ public sealed partial class BatchPipeline(
                 unfinished.Add(line.Report);
                 LogLineFailure(line, error);
             }
-            else logger.LogInformation("Missing entry for job {Id} cycle {Cycle:o} already recorded elsewhere: {Error}", entry.ExpectedJobId, entry.ExpectedCycleUtc, error.InnerException?.Message ?? error.Message);
+            else if (DatabaseErrors.IsUniqueViolation(error))
+                logger.LogInformation("Missing entry for job {Id} cycle {Cycle:o} already recorded elsewhere: {Error}", entry.ExpectedJobId, entry.ExpectedCycleUtc, DatabaseErrors.Message(error));
+            else
+                logger.LogError("Missing entry for job {Id} cycle {Cycle:o} could not be recorded: {Error}; the next scan checks that cycle again", entry.ExpectedJobId, entry.ExpectedCycleUtc, DatabaseErrors.Message(error));
         }
         foreach (var entry in committed.Entries)
         {
             summary.Count(entry.Status);
-            if (removeAfterCommit.TryGetValue(entry, out var staged)) File.Delete(staged);
+            if (removeAfterCommit.TryGetValue(entry, out var staged)) RemoveStagedCopy(staged);
         }
         var unfinishedPaths = unfinished.Select(r => r.FilePath).ToHashSet(StringComparer.Ordinal);
         var refusedRecords = committed.Whole ? []
@@ -148,6 +156,23 @@ public sealed partial class BatchPipeline(
         // Then the reports leave staging, where their committed records say, while the next batch commits.
         batch.Reports = Parallel.ForEachAsync(records.Where(r => !unfinishedPaths.Contains(r.Path) && !refusedRecords.Contains(r.Record)), Parallelism(cancellationToken),
             (report, ct) => new ValueTask(FileReportAsync(report.Path, report.ContentSha256, report.Record, report.Rejected, ct)));
+    }
+
+    /// <summary>
+    /// A backup copied to another filesystem leaves staging once its entry is committed. A staged file that cannot be
+    /// removed (read-only staging) is only a warning: the entry is recorded, the next scan recognises the leftover, and
+    /// the rest of the scan and its deliveries go on.
+    /// </summary>
+    private void RemoveStagedCopy(string staged)
+    {
+        try
+        {
+            File.Delete(staged);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Staged file {Path} was copied to its place but could not be removed from staging: {Error}", staged, e.Message);
+        }
     }
 
     private async Task FileReportAsync(string path, string contentSha256, ProcessedReport record, RejectedReport? rejected, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using BackupMonitor.Files;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Reports;
+using BackupMonitor.Retention;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -27,8 +28,6 @@ public static class ScanningSetup
         services.AddSingleton<StorageLayout>();
         services.AddBackupMonitorDatabase(settings.Database);
         services.AddNotifications(settings.Email);
-        services.TryAddScoped<IEntryNotifier, NoEntryNotifier>();
-        services.TryAddScoped<INoticeDelivery, NoNoticeDelivery>();
         services.AddSingleton<ScanService>();
         services.AddScoped<ScanStore>();
         services.AddScoped<ReportReader>();
@@ -44,6 +43,7 @@ public static class ScanningSetup
         services.AddScoped<Security.KeyRegistry>();
         services.AddDrills(settings);
         services.AddScoped<Agents.AgentRegistry>();
+        services.AddRetention(settings.Retention);
         return services;
     }
 

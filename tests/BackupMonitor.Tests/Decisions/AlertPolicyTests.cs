@@ -42,8 +42,9 @@ public sealed class AlertPolicyTests
             Assert.False(decision.Raise);
             return;
         }
-        if (kind == NoticeKind.Recovery)
+        if (kind is NoticeKind.Recovery or NoticeKind.Report)
         {
+            // A recovery tells the team the failure is over; a company's monthly report has no job to quiet.
             Assert.True(decision.Raise);
             Assert.Null(decision.SuppressedBecause);
             return;

@@ -66,7 +66,7 @@ public sealed class NoticeRoutingTests
     {
         Assert.Equal("hash_mismatch", RoutedNotice.StatusOf(NoticeKind.Alert, BackupEntryStatus.HashMismatch));
         Assert.Equal("recovery", RoutedNotice.StatusOf(NoticeKind.Recovery, BackupEntryStatus.Success));
-        Assert.Equal(["failed", "missing", "hash_mismatch", "transfer_integrity_failed", "recovery", "warning"], NoticeRouting.RoutableStatuses.Where(s => s != "corrupt"));
+        Assert.Equal(["failed", "missing", "hash_mismatch", "transfer_integrity_failed", "drill_failed", "recovery", "warning", "report"], NoticeRouting.RoutableStatuses.Where(s => s != "corrupt"));
     }
 
     [Fact]

@@ -1,14 +1,12 @@
 using BackupMonitor.Configuration;
+using BackupMonitor.Decisions;
 using BackupMonitor.Notifications;
-using BackupMonitor.Persistence;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Time.Testing;
 
 namespace BackupMonitor.Tests.Notifications;
 
 /// <summary>
-/// The seed's tests/test_notifier.py `notify_backup_status_change` cases, against the outbox notifier:
-/// subjects, body lines and log lines of a notice, exactly as the design document words them.
+/// The seed's tests/test_notifier.py `notify_backup_status_change` cases, against the scan's notice planner:
+/// subjects and body lines of a notice, exactly as the design document words them (log lines: ScanNotificationTests).
 /// </summary>
 public sealed class SeedNotifierTests
 {
@@ -36,36 +34,32 @@ public sealed class SeedNotifierTests
     /// <summary>What the outbox holds for one notice: its kind, its `admins` delivery's state, and its message rendered as at delivery.</summary>
     private sealed record Outcome(NoticeKind Kind, DeliveryState State, int BackupEntryId, string Subject, string BodyText);
 
-    private sealed class Harness : IDisposable
+    /// <summary>The scan's notice planner, fed the facts a scan reads (admins from ADMIN_EMAIL_RECIPIENT, no routes).</summary>
+    private sealed class Harness(EmailOptions options) : IDisposable
     {
-        public readonly TestLogs Log = new();
-        public readonly BackupMonitorDbContext Db = new SqliteBackupMonitorDbContext(
-            new DbContextOptionsBuilder<SqliteBackupMonitorDbContext>().UseSqlite("Data Source=:memory:").Options);
-        public readonly OutboxNotifier Notifier;
-        private readonly NoticeRenderer renderer;
-        private readonly Dictionary<int, (ExpectedBackupJob Job, BackupEntry Entry)> seen = [];
+        private static readonly DateTime Now = new(2025, 6, 15, 11, 0, 0, DateTimeKind.Utc);
+        private readonly NoticeRenderer renderer = new(options, new NotificationTemplates(new DeliveryOptions(6, 10, null)));
+        private readonly List<PlannedNotice> planned = [];
+        private NoticeFacts facts = new(
+            new Dictionary<string, Destination> { [Destination.Admins] = new() { Name = Destination.Admins, Kind = DestinationKind.Email, Target = "admin@example.com" } },
+            [], options.CanSend, [], new Dictionary<int, DateTime>(), new Dictionary<int, DateTime>());
 
-        public Harness(EmailOptions options)
+        public Task<List<Outcome>> NotifyAsync(ExpectedBackupJob job, BackupEntry entry, JobStatus previous, bool changed = true)
         {
-            Db.Database.OpenConnection();
-            Db.Database.EnsureCreated();
-            Notifier = new OutboxNotifier(options, AlertOptions.Default, new EmailSwitch(options, Log.For<EmailSwitch>()), new DestinationCatalog(Db, options),
-                new QuietingFacts(Db, AlertOptions.Default), new FakeTimeProvider(new DateTimeOffset(2025, 6, 15, 11, 0, 0, TimeSpan.Zero)), Log.For<OutboxNotifier>());
-            renderer = new NoticeRenderer(options, new NotificationTemplates(new DeliveryOptions(6, 10, null)));
-        }
-
-        public async Task<List<Outcome>> NotifyAsync(ExpectedBackupJob job, BackupEntry entry, JobStatus previous, bool changed = true)
-        {
-            await Notifier.OnEntryRecordedAsync(Db, new RecordedEntry(job, entry, previous, changed), CancellationToken.None);
-            seen[entry.Id] = (job, entry);
-            return Db.ChangeTracker.Entries<Notice>().Select(e => e.Entity).Select(n =>
+            var plan = NoticePlanner.Plan([new RecordedEntry(job, entry, job.CurrentStatus, previous, changed)], facts, AlertOptions.Default, options.NotifyOnRecovery, Now);
+            facts = plan.After;
+            planned.AddRange(plan.Notices);
+            return Task.FromResult(planned.Select(p =>
             {
-                var message = renderer.Render(n, seen[n.BackupEntryId].Job, seen[n.BackupEntryId].Entry);
-                return new Outcome(n.Kind, Assert.Single(n.Deliveries).State, n.BackupEntryId, message.Subject, message.Text);
-            }).ToList();
+                p.Notice.BackupEntryId = p.Entry.Id;
+                var message = renderer.Render(p.Notice, p.Job, p.Entry);
+                return new Outcome(p.Notice.Kind, Assert.Single(p.Notice.Deliveries).State, p.Entry.Id, message.Subject, message.Text);
+            }).ToList());
         }
 
-        public void Dispose() => Db.Dispose();
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]
@@ -101,7 +95,6 @@ public sealed class SeedNotifierTests
             "  Résumé des logs Agent  : Some logs summary.",
         })
             Assert.Contains(line, notice.BodyText);
-        Assert.Contains("Déclenchement de la notification pour le job 'test_db' avec le statut 'failed'.", h.Log.Text);
     }
 
     [Fact]
@@ -118,13 +111,12 @@ public sealed class SeedNotifierTests
     }
 
     [Fact]
-    public async Task Success_after_success_notifies_nothing_and_says_so_at_debug_level()
+    public async Task Success_after_success_notifies_nothing()
     {
         using var h = new Harness(Options());
         var (job, entry) = SeedJobAndEntry(BackupEntryStatus.Success);
 
         Assert.Empty(await h.NotifyAsync(job, entry, JobStatus.Ok, changed: false));
-        Assert.Contains("debug: Aucune notification requise pour le statut SUCCÈS du job 'test_db'.", h.Log.Lines);
     }
 
     [Fact]
@@ -148,7 +140,7 @@ public sealed class SeedNotifierTests
     }
 
     [Fact]
-    public async Task Missing_settings_keep_notices_skipped_and_warn_once_with_the_seed_wording()
+    public async Task Missing_settings_keep_notices_skipped()
     {
         using var h = new Harness(Options(host: null));
         var (job, entry) = SeedJobAndEntry(BackupEntryStatus.Missing);
@@ -163,7 +155,6 @@ public sealed class SeedNotifierTests
 
         Assert.Equal(2, notices.Count);
         Assert.All(notices, n => Assert.Equal(DeliveryState.Skipped, n.State));
-        Assert.Single(h.Log.Lines, l => l.StartsWith("warning: Paramètres d'e-mail SMTP non configurés. La notification par e-mail est désactivée.", StringComparison.Ordinal));
         var missing = notices.Single(n => n.BackupEntryId == 101).BodyText;
         Assert.Contains("  Horodatage Agent       : N/A", missing);
         Assert.Contains("  Message d'erreur Agent : Aucun message spécifique de l'agent.", missing);

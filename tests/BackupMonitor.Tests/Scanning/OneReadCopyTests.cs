@@ -50,11 +50,18 @@ public class OneReadCopyTests
         var content = Gzip(60_000);
         Assert.True(content.Length > 2 * FileHasher.BufferSize);
         await using var site = await SiteAsync(content);
-        FileMover.ReadingCopies.Clear();
+        var readingCopies = FileMover.ReadingCopies = new();
+        try
+        {
+            await ScanAcrossFilesystemsAsync(site);
+        }
+        finally
+        {
+            FileMover.ReadingCopies = null;
+        }
 
-        await ScanAcrossFilesystemsAsync(site);
-
-        Assert.DoesNotContain(site.StagedPath(Agent, "sales.sql.gz"), FileMover.ReadingCopies); // only the report was copied by a second read
+        Assert.NotEmpty(readingCopies); // the report was copied by a second read
+        Assert.DoesNotContain(site.StagedPath(Agent, "sales.sql.gz"), readingCopies); // the backup was not
         var entry = Assert.Single(await site.EntriesAsync());
         Assert.Equal((BackupEntryStatus.Success, ContentCheck.Passed, ValidatedRelative), (entry.Status, entry.ContentCheck, entry.ValidatedPath));
         Assert.Equal([ValidatedRelative], TestSite.FilesUnder(site.Validated)); // no temporary copy left

@@ -10,6 +10,8 @@ namespace BackupMonitor.Dashboard.Pages;
 /// <summary>The audit trail for admins (SPEC §11): the newest events, filtered by actor and time.</summary>
 public sealed class AuditModel(AuditTrail audit, DashboardText text) : DashboardPageModel(text)
 {
+    protected override AccessAction? Reads => AccessAction.ReadAudit;
+
     public const int PageSize = 200;
 
     [BindProperty(SupportsGet = true)] public string? Actor { get; set; }
@@ -19,7 +21,6 @@ public sealed class AuditModel(AuditTrail audit, DashboardText text) : Dashboard
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await RefusalAsync(AccessAction.ReadAudit, AccessTarget.None) is { } refused) return refused;
         DateTime? from = DateTimeOffset.TryParse(Since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
             ? Timestamps.Normalize(parsed.UtcDateTime) : null;
         Events = (await audit.ListAsync(from, string.IsNullOrWhiteSpace(Actor) ? null : Actor.Trim(), PageSize, cancellationToken)).Select(AuditView.Of).ToList();

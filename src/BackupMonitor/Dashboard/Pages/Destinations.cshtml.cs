@@ -9,6 +9,8 @@ namespace BackupMonitor.Dashboard.Pages;
 /// <summary>Where notices go: the destinations (targets redacted, secrets never shown) with a "send a test" button, and the routes.</summary>
 public sealed class DestinationsModel(DestinationRegistry registry, DashboardText text) : DashboardPageModel(text)
 {
+    protected override AccessAction? Reads => AccessAction.ReadDestinations;
+
     public IReadOnlyList<DestinationView> Destinations { get; private set; } = [];
     public IReadOnlyList<RouteView> Routes { get; private set; } = [];
     [TempData] public string? Flash { get; set; }
@@ -16,8 +18,6 @@ public sealed class DestinationsModel(DestinationRegistry registry, DashboardTex
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        // Destinations and routes are for admins only (SPEC §11): their targets and matchers name other companies.
-        if (await RefusalAsync(AccessAction.ReadDestinations, AccessTarget.None) is { } refused) return refused;
         Destinations = (await registry.ListAsync(cancellationToken)).Select(DestinationView.Of).ToList();
         Routes = (await registry.RoutesAsync(cancellationToken)).Select(RouteView.Of).ToList();
         return Page();

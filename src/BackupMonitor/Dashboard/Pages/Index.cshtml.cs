@@ -7,8 +7,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>The overview: tiles per status, the last scan, and the jobs table (filters, search and sort in the query string).</summary>
-public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.DrillStore drills, Configuration.DrillOptions drillOptions, TimeProvider time, DashboardText text) : DashboardPageModel(text)
+public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.DrillStore drills, Configuration.DrillOptions drillOptions, RetentionBoard retention, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
+    protected override AccessAction? Reads => AccessAction.ReadJobs;
+
     [BindProperty(SupportsGet = true)] public string? Company { get; set; }
     [BindProperty(SupportsGet = true)] public string? City { get; set; }
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
@@ -29,12 +31,15 @@ public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.Dr
 
     /// <summary>Active jobs drilled within DRILL_INTERVAL_DAYS, of all active jobs (SPEC §13).</summary>
     public (int Drilled, int Active, int Days) DrillShare { get; private set; }
+    /// <summary>What validated storage and the trash hold (SPEC §14).</summary>
+    public Persistence.StorageSpace Space { get; private set; } = null!;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Data = await board.OverviewAsync(Query, Caller, cancellationToken);
-        var (drilled, active) = await drills.DrilledSinceAsync(time.GetUtcNow().UtcDateTime - drillOptions.Interval, cancellationToken);
+        var (drilled, active) = await drills.DrilledSinceAsync(time.GetUtcNow().UtcDateTime - drillOptions.Interval, cancellationToken, Caller);
         DrillShare = (drilled, active, drillOptions.IntervalDays);
+        Space = await retention.AllAsync(Caller, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostScanAsync([FromServices] MeteredScans metered, CancellationToken cancellationToken)

@@ -9,6 +9,8 @@ namespace BackupMonitor.Dashboard.Pages;
 /// <summary>Maintenance windows (SPEC §6.3): the list, and for full keys a form to add one and a button to remove each.</summary>
 public sealed class MaintenanceModel(MaintenanceRegistry registry, BackupMonitor.Jobs.JobRegistry jobsRegistry, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
+    protected override AccessAction? Reads => AccessAction.ReadMaintenance;
+
     public QuietingText Q => QuietingText.For(T.Language);
     public IReadOnlyList<MaintenanceView> Windows { get; private set; } = [];
     /// <summary>How many jobs each window covers now (open windows only).</summary>

@@ -1,3 +1,4 @@
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Mvc;
@@ -7,6 +8,8 @@ namespace BackupMonitor.Dashboard.Pages;
 /// <summary>The outbox: every delivery with its destination, state, attempts and last error, newest first.</summary>
 public sealed class NotificationsModel(JobBoard board, DashboardText text) : DashboardPageModel(text)
 {
+    protected override AccessAction? Reads => AccessAction.ReadNotifications;
+
     public const int PageSize = 50;
 
     [BindProperty(SupportsGet = true)] public string? State { get; set; }

@@ -8,6 +8,9 @@ namespace BackupMonitor.Dashboard.Pages;
 /// <summary>Asks for an API key once and opens a session cookie; the key itself is never stored in it.</summary>
 public sealed class SignInModel(KeyCheck keys, FailedAuthentications failures, DashboardText text) : DashboardPageModel(text)
 {
+    // Asks nothing: no key yet: this page is how one signs in.
+    protected override Decisions.AccessAction? Reads => null;
+
     [BindProperty] public string? ApiKey { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
     public string? Error { get; private set; }

@@ -18,14 +18,13 @@ public sealed class AlertmanagerChannel(IHttpClientFactory clients, DeliveryOpti
     {
         // A digest is still one alert per notice here: Alertmanager groups them itself.
         if (notice.Items is { } items)
-            return new JsonArray([.. items.SelectMany(i => Alerts(new OutgoingNotice(0, i.Notice.Id, i.Notice.Kind.ToString().ToLowerInvariant(), i.Job, i.Entry,
-                i.Notice.CreatedAtUtc, notice.Message, i.Notice.PreviousJobStatus.ToWire()), now)).Select(a => a!.DeepClone())]);
+            return new JsonArray([.. items.SelectMany(i => Alerts(OutgoingNotice.Of(0, i, notice.Message), now)).Select(a => a!.DeepClone())]);
         var job = notice.Job;
         var status = notice.Event switch
         {
             "recovery" => notice.PreviousStatus ?? "failed",
             "test" => "test",
-            _ => notice.Entry?.Status.ToWire() ?? "failed",
+            _ => notice.Status ?? "failed",
         };
         var alert = new JsonObject
         {
@@ -33,7 +32,7 @@ public sealed class AlertmanagerChannel(IHttpClientFactory clients, DeliveryOpti
             {
                 ["alertname"] = notice.Event == "test" ? "BackupMonitorTest" : "BackupFailed",
                 ["status"] = status,
-                ["company"] = job?.CompanyName ?? "",
+                ["company"] = job?.CompanyName ?? notice.Notice?.CompanyName ?? "",
                 ["city"] = job?.City ?? "",
                 ["agent"] = job?.AgentIdResponsible ?? "",
                 ["database"] = job?.DatabaseName ?? "",

@@ -28,7 +28,7 @@ public sealed class EmailChannel(IMailTransport transport, EmailOptions options)
         public async Task SendAsync(OutgoingNotice notice, CancellationToken cancellationToken)
         {
             var message = NoticeMessage.Build(options, notice.Message.Subject, notice.Message.Text, notice.Message.Html, recipients,
-                messageId: $"delivery-{notice.DeliveryKey}.{notice.CreatedAtUtc:yyyyMMddHHmmss}@backupmonitor");
+                messageId: $"delivery-{notice.DeliveryKey}.{notice.CreatedAtUtc:yyyyMMddHHmmss}@backupmonitor", attachments: notice.Message.Attachments);
             try
             {
                 await mail.SendAsync(message, cancellationToken);

@@ -15,10 +15,10 @@ public sealed class NtfyChannel(IHttpClientFactory clients, DeliveryOptions opti
 
     public static int Priority(OutgoingNotice notice) => notice.Event switch
     {
-        "alert" when notice.Entry?.Status.ToWire() is "hash_mismatch" or "corrupt" => 5,
+        "alert" when notice.Status is "hash_mismatch" or "corrupt" => 5,
         "alert" => 4,
         "digest" when notice.Items?.Any(i => i.Notice.Kind == NoticeKind.Alert) == true =>
-            notice.Items.Any(i => i.Entry.Status.ToWire() is "hash_mismatch" or "corrupt") ? 5 : 4,
+            notice.Items.Any(i => i.Notice.Status is "hash_mismatch" or "corrupt") ? 5 : 4,
         _ => 3,
     };
 

@@ -35,18 +35,32 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
     public override DestinationKind Kind => DestinationKind.Webhook;
 
     /// <summary>The body as of <paramref name="nowUtc"/> (the channel's clock): each job's `next_expected_utc` is its next cycle from then.</summary>
-    public static JsonObject Body(OutgoingNotice notice, DateTime nowUtc) => notice.Items is { } items ? DigestBody(notice, items, nowUtc) : new()
+    /// <remarks>A notice of another source adds what it carries (`status`, `drill_id`, `company`, `period`, `detail`) after them.</remarks>
+    public static JsonObject Body(OutgoingNotice notice, DateTime nowUtc)
     {
-        ["event"] = notice.Event,
-        ["notice_id"] = notice.NoticeId > 0 ? notice.NoticeId : null,
-        ["subject"] = notice.Message.Subject,
-        ["text"] = notice.Message.Text,
-        ["job"] = notice.Job is null ? null : ChannelJson.Of(JobView.Of(notice.Job, nowUtc)),
-        ["entry"] = notice.Entry is null ? null : ChannelJson.Of(EntryView.Of(notice.Entry)),
-    };
+        if (notice.Items is { } items) return DigestBody(notice, items, nowUtc);
+        var body = new JsonObject
+        {
+            ["event"] = notice.Event,
+            ["notice_id"] = notice.NoticeId > 0 ? notice.NoticeId : null,
+            ["subject"] = notice.Message.Subject,
+            ["text"] = notice.Message.Text,
+            ["job"] = notice.Job is null ? null : ChannelJson.Of(JobView.Of(notice.Job, nowUtc)),
+            ["entry"] = notice.Entry is null ? null : ChannelJson.Of(EntryView.Of(notice.Entry)),
+        };
+        if (notice.Notice is { } n && (n.DrillId ?? (object?)n.Period ?? n.Detail) is not null)
+        {
+            body["status"] = n.Status;
+            if (n.DrillId is { } drill) body["drill_id"] = drill;
+            if (n.CompanyName is { } company) body["company"] = company;
+            if (n.Period is { } period) body["period"] = period;
+            if (n.Detail is { } detail) body["detail"] = detail;
+        }
+        return body;
+    }
 
     /// <summary>A digest: `items` (each `{job, entry}`) instead of job and entry, and the digest's id.</summary>
-    private static JsonObject DigestBody(OutgoingNotice notice, IReadOnlyList<DigestItem> items, DateTime nowUtc) => new()
+    private static JsonObject DigestBody(OutgoingNotice notice, IReadOnlyList<NoticeContent> items, DateTime nowUtc) => new()
     {
         ["event"] = "digest",
         ["digest_id"] = notice.DigestId,
@@ -56,8 +70,8 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
         ["items"] = new JsonArray([.. items.Select(i => (JsonNode)new JsonObject
         {
             ["notice_id"] = i.Notice.Id,
-            ["job"] = ChannelJson.Of(JobView.Of(i.Job, nowUtc)),
-            ["entry"] = ChannelJson.Of(EntryView.Of(i.Entry)),
+            ["job"] = i.Job is null ? null : ChannelJson.Of(JobView.Of(i.Job, nowUtc)),
+            ["entry"] = i.Entry is null ? null : ChannelJson.Of(EntryView.Of(i.Entry)),
         })]),
     };
 
@@ -95,12 +109,12 @@ public sealed class TeamsChannel(IHttpClientFactory clients, DeliveryOptions opt
         {
             if (!string.IsNullOrEmpty(value)) facts.Add(new JsonObject { ["title"] = title, ["value"] = value });
         }
-        Fact("Company", notice.Job?.CompanyName);
+        Fact("Company", notice.Job?.CompanyName ?? notice.Notice?.CompanyName);
         Fact("City", notice.Job?.City);
         Fact("Agent", notice.Job?.AgentIdResponsible);
         Fact("Database", notice.Job?.DatabaseName);
-        Fact("Status", notice.Entry?.Status.ToWire());
-        Fact("Error", notice.Entry?.ErrorMessage ?? notice.Entry?.AgentTransferErrorMessage);
+        Fact("Status", notice.Status);
+        Fact("Error", notice.Entry?.ErrorMessage ?? notice.Entry?.AgentTransferErrorMessage ?? notice.Notice?.Detail);
         var body = new JsonArray
         {
             new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Message.Subject, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true },

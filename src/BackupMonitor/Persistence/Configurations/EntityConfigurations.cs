@@ -21,6 +21,8 @@ internal sealed class ExpectedBackupJobConfiguration : IEntityTypeConfiguration<
         // The API's job listing pages by this key (keyset, SPEC §9).
         job.HasIndex(j => new { j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.Id }).HasDatabaseName("ix_expected_backup_jobs_listing");
         job.Ignore(j => j.WatchedSinceUtc);
+        job.Property(j => j.Retention).HasMaxLength(200);
+        job.Property(j => j.RetentionClaimedBy).HasMaxLength(200);
     }
 }
 
@@ -42,6 +44,9 @@ internal sealed class BackupEntryConfiguration : IEntityTypeConfiguration<Backup
         entry.Property(e => e.AgentReportedHashSha256).HasMaxLength(64);
         entry.Property(e => e.ServerCalculatedStagedHash).HasMaxLength(64);
         entry.Property(e => e.ContentFormat).HasMaxLength(64);
+        // Retention finishes marked moves and purges the trash from these few rows (SPEC §14).
+        entry.HasIndex(e => new { e.ExpectedJobId, e.PrunedAtUtc }).HasDatabaseName("ix_backup_entries_in_trash")
+            .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
     }
 }
 
@@ -61,8 +66,15 @@ internal sealed class NoticeConfiguration : IEntityTypeConfiguration<Notice>
     {
         notice.ToTable("notices");
         notice.HasOne<BackupEntry>().WithMany().HasForeignKey(n => n.BackupEntryId).OnDelete(DeleteBehavior.Restrict);
-        // One notice of each kind per entry, whatever happens to the scan that wrote it.
-        notice.HasIndex(n => new { n.BackupEntryId, n.Kind }).IsUnique();
+        // One notice of each kind per entry, whatever happens to the scan that wrote it; every other source names its
+        // notice with a dedupe key instead, unique too (a retry or a second process never makes a second one).
+        notice.HasIndex(n => new { n.BackupEntryId, n.Kind }).IsUnique().HasFilter($"{RawSql.Quote("dedupe_key")} IS NULL");
+        notice.HasIndex(n => n.DedupeKey).IsUnique();
+        notice.HasIndex(n => new { n.ExpectedJobId, n.Kind, n.CreatedAtUtc });
+        notice.Property(n => n.Status).HasMaxLength(32);
+        notice.Property(n => n.CompanyName).HasMaxLength(200);
+        notice.Property(n => n.Period).HasMaxLength(7);
+        notice.Property(n => n.DedupeKey).HasMaxLength(200);
         notice.HasMany(n => n.Deliveries).WithOne().HasForeignKey(d => d.NoticeId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -21,10 +21,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.Notice",
                 typeof(Notice),
                 baseEntityType,
-                propertyCount: 7,
+                propertyCount: 15,
                 navigationCount: 1,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 3,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -40,12 +40,22 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
 
             var backupEntryId = runtimeEntityType.AddProperty(
                 "BackupEntryId",
-                typeof(int),
+                typeof(int?),
                 propertyInfo: typeof(Notice).GetProperty("BackupEntryId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Notice).GetField("<BackupEntryId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
+                nullable: true);
             backupEntryId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             backupEntryId.AddAnnotation("Relational:ColumnName", "backup_entry_id");
+
+            var companyName = runtimeEntityType.AddProperty(
+                "CompanyName",
+                typeof(string),
+                propertyInfo: typeof(Notice).GetProperty("CompanyName", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<CompanyName>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            companyName.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            companyName.AddAnnotation("Relational:ColumnName", "company_name");
 
             var createdAtUtc = runtimeEntityType.AddProperty(
                 "CreatedAtUtc",
@@ -57,12 +67,40 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             createdAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             createdAtUtc.AddAnnotation("Relational:ColumnName", "created_at_utc");
 
+            var dedupeKey = runtimeEntityType.AddProperty(
+                "DedupeKey",
+                typeof(string),
+                propertyInfo: typeof(Notice).GetProperty("DedupeKey", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<DedupeKey>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            dedupeKey.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            dedupeKey.AddAnnotation("Relational:ColumnName", "dedupe_key");
+
+            var detail = runtimeEntityType.AddProperty(
+                "Detail",
+                typeof(string),
+                propertyInfo: typeof(Notice).GetProperty("Detail", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<Detail>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            detail.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            detail.AddAnnotation("Relational:ColumnName", "detail");
+
+            var drillId = runtimeEntityType.AddProperty(
+                "DrillId",
+                typeof(int?),
+                propertyInfo: typeof(Notice).GetProperty("DrillId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<DrillId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            drillId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            drillId.AddAnnotation("Relational:ColumnName", "drill_id");
+
             var expectedJobId = runtimeEntityType.AddProperty(
                 "ExpectedJobId",
-                typeof(int),
+                typeof(int?),
                 propertyInfo: typeof(Notice).GetProperty("ExpectedJobId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Notice).GetField("<ExpectedJobId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                sentinel: 0);
+                nullable: true);
             expectedJobId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             expectedJobId.AddAnnotation("Relational:ColumnName", "expected_job_id");
 
@@ -88,6 +126,25 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             kind.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             kind.AddAnnotation("Relational:ColumnName", "kind");
 
+            var payload = runtimeEntityType.AddProperty(
+                "Payload",
+                typeof(string),
+                propertyInfo: typeof(Notice).GetProperty("Payload", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<Payload>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            payload.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            payload.AddAnnotation("Relational:ColumnName", "payload");
+
+            var period = runtimeEntityType.AddProperty(
+                "Period",
+                typeof(string),
+                propertyInfo: typeof(Notice).GetProperty("Period", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<Period>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 7);
+            period.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            period.AddAnnotation("Relational:ColumnName", "period");
+
             var previousJobStatus = runtimeEntityType.AddProperty(
                 "PreviousJobStatus",
                 typeof(JobStatus),
@@ -99,15 +156,45 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             previousJobStatus.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             previousJobStatus.AddAnnotation("Relational:ColumnName", "previous_job_status");
 
+            var status = runtimeEntityType.AddProperty(
+                "Status",
+                typeof(string),
+                propertyInfo: typeof(Notice).GetProperty("Status", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                maxLength: 32);
+            status.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            status.AddAnnotation("Relational:ColumnName", "status");
+
+            var warning = runtimeEntityType.AddProperty(
+                "Warning",
+                typeof(WarningKind?),
+                propertyInfo: typeof(Notice).GetProperty("Warning", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Notice).GetField("<Warning>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 32,
+                valueConverter: new WireNameConverter<WarningKind>());
+            warning.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            warning.AddAnnotation("Relational:ColumnName", "warning");
+
             var key = runtimeEntityType.AddKey(
                 new[] { id });
             runtimeEntityType.SetPrimaryKey(key);
             key.AddAnnotation("Relational:Name", "pk_notices");
 
             var index = runtimeEntityType.AddIndex(
+                new[] { dedupeKey },
+                unique: true);
+            index.AddAnnotation("Relational:Name", "ix_notices_dedupe_key");
+
+            var index0 = runtimeEntityType.AddIndex(
                 new[] { backupEntryId, kind },
                 unique: true);
-            index.AddAnnotation("Relational:Name", "ix_notices_backup_entry_id_kind");
+            index0.AddAnnotation("Relational:Filter", "\"dedupe_key\" IS NULL");
+            index0.AddAnnotation("Relational:Name", "ix_notices_backup_entry_id_kind");
+
+            var index1 = runtimeEntityType.AddIndex(
+                new[] { expectedJobId, kind, createdAtUtc });
+            index1.AddAnnotation("Relational:Name", "ix_notices_expected_job_id_kind_created_at_utc");
 
             return runtimeEntityType;
         }
@@ -117,8 +204,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("BackupEntryId") },
                 principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),
                 principalEntityType,
-                deleteBehavior: DeleteBehavior.Restrict,
-                required: true);
+                deleteBehavior: DeleteBehavior.Restrict);
 
             runtimeForeignKey.AddAnnotation("Relational:Name", "fk_notices_backup_entries_backup_entry_id");
             return runtimeForeignKey;

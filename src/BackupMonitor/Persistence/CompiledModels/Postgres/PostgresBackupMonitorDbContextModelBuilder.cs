@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("7e167031-22dc-4c9e-abc8-27e598e0c664"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("2e4458aa-a0ca-4180-a8dd-42d379cca25c"), entityTypeCount: 19)
         {
         }
 
@@ -25,6 +25,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var alertRoute = AlertRouteEntityType.Create(this);
             var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
+            var companyRetention = CompanyRetentionEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
@@ -34,6 +35,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
+            var retentionRun = RetentionRunEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
 
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
@@ -50,6 +52,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
+            CompanyRetentionEntityType.CreateAnnotations(companyRetention);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
@@ -59,6 +62,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
+            RetentionRunEntityType.CreateAnnotations(retentionRun);
             ScanRunEntityType.CreateAnnotations(scanRun);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);

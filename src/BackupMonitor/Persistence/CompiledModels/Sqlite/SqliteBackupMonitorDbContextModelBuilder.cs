@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c6ff5561-1234-4b95-95c6-e441e866adf4"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("e44e7bb8-81a8-4a58-9ea3-3a19e061e801"), entityTypeCount: 19)
         {
         }
 
@@ -24,6 +24,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var alertRoute = AlertRouteEntityType.Create(this);
             var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
+            var companyRetention = CompanyRetentionEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
@@ -33,6 +34,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
+            var retentionRun = RetentionRunEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
 
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
@@ -49,6 +51,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
+            CompanyRetentionEntityType.CreateAnnotations(companyRetention);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
@@ -58,6 +61,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
+            RetentionRunEntityType.CreateAnnotations(retentionRun);
             ScanRunEntityType.CreateAnnotations(scanRun);
 
             AddAnnotation("ProductVersion", "10.0.4");

@@ -398,6 +398,18 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("hash_comparison_result");
 
+                    b.Property<DateTime?>("HeldAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_at_utc");
+
+                    b.Property<DateTime?>("PrunedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pruned_at_utc");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("purged_at_utc");
+
                     b.Property<string>("QuarantinePath")
                         .HasColumnType("text")
                         .HasColumnName("quarantine_path");
@@ -417,6 +429,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("TrashPath")
+                        .HasColumnType("text")
+                        .HasColumnName("trash_path");
+
                     b.Property<string>("ValidatedPath")
                         .HasColumnType("text")
                         .HasColumnName("validated_path");
@@ -435,6 +451,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_backup_entries_expected_job_id_expected_cycle_utc");
 
+                    b.HasIndex("ExpectedJobId", "PrunedAtUtc")
+                        .HasDatabaseName("ix_backup_entries_in_trash")
+                        .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
+
                     b.HasIndex("ExpectedJobId", "CreatedAtUtc", "Id")
                         .HasDatabaseName("ix_backup_entries_job_newest");
 
@@ -442,6 +462,29 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_backup_entries_status_time_job");
 
                     b.ToTable("backup_entries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.CompanyRetention", b =>
+                {
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("policy");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at_utc");
+
+                    b.HasKey("CompanyName")
+                        .HasName("pk_company_retention_policies");
+
+                    b.ToTable("company_retention_policies", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
@@ -798,6 +841,20 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("neighborhood");
 
+                    b.Property<string>("Retention")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("retention");
+
+                    b.Property<string>("RetentionClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("retention_claimed_by");
+
+                    b.Property<DateTime?>("RetentionClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retention_claimed_until_utc");
+
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -905,15 +962,33 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<int>("BackupEntryId")
+                    b.Property<int?>("BackupEntryId")
                         .HasColumnType("integer")
                         .HasColumnName("backup_entry_id");
+
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_name");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at_utc");
 
-                    b.Property<int>("ExpectedJobId")
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<int?>("DrillId")
+                        .HasColumnType("integer")
+                        .HasColumnName("drill_id");
+
+                    b.Property<int?>("ExpectedJobId")
                         .HasColumnType("integer")
                         .HasColumnName("expected_job_id");
 
@@ -929,18 +1004,46 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Payload")
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)")
+                        .HasColumnName("period");
+
                     b.Property<string>("PreviousJobStatus")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("previous_job_status");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Warning")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("warning");
+
                     b.HasKey("Id")
                         .HasName("pk_notices");
 
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notices_dedupe_key");
+
                     b.HasIndex("BackupEntryId", "Kind")
                         .IsUnique()
-                        .HasDatabaseName("ix_notices_backup_entry_id_kind");
+                        .HasDatabaseName("ix_notices_backup_entry_id_kind")
+                        .HasFilter("\"dedupe_key\" IS NULL");
+
+                    b.HasIndex("ExpectedJobId", "Kind", "CreatedAtUtc")
+                        .HasDatabaseName("ix_notices_expected_job_id_kind_created_at_utc");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -1004,6 +1107,38 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_processed_reports_agent_id_file_name_content_sha256");
 
                     b.ToTable("processed_reports", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.RetentionRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime?>("LastCompletedDayUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_completed_day_utc");
+
+                    b.HasKey("Name")
+                        .HasName("pk_retention_runs");
+
+                    b.ToTable("retention_runs", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "daily"
+                        });
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.ScanRun", b =>
@@ -1136,7 +1271,6 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("BackupEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_notices_backup_entries_backup_entry_id");
                 });
 

@@ -383,6 +383,18 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("hash_comparison_result");
 
+                    b.Property<DateTime?>("HeldAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_at_utc");
+
+                    b.Property<DateTime?>("PrunedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pruned_at_utc");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purged_at_utc");
+
                     b.Property<string>("QuarantinePath")
                         .HasColumnType("TEXT")
                         .HasColumnName("quarantine_path");
@@ -402,6 +414,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("TrashPath")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trash_path");
+
                     b.Property<string>("ValidatedPath")
                         .HasColumnType("TEXT")
                         .HasColumnName("validated_path");
@@ -420,6 +436,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_backup_entries_expected_job_id_expected_cycle_utc");
 
+                    b.HasIndex("ExpectedJobId", "PrunedAtUtc")
+                        .HasDatabaseName("ix_backup_entries_in_trash")
+                        .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
+
                     b.HasIndex("ExpectedJobId", "CreatedAtUtc", "Id")
                         .HasDatabaseName("ix_backup_entries_job_newest");
 
@@ -427,6 +447,29 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_backup_entries_status_time_job");
 
                     b.ToTable("backup_entries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.CompanyRetention", b =>
+                {
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at_utc");
+
+                    b.HasKey("CompanyName")
+                        .HasName("pk_company_retention_policies");
+
+                    b.ToTable("company_retention_policies", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
@@ -775,6 +818,20 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("neighborhood");
 
+                    b.Property<string>("Retention")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention");
+
+                    b.Property<string>("RetentionClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_claimed_by");
+
+                    b.Property<DateTime?>("RetentionClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_claimed_until_utc");
+
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -878,15 +935,33 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<int>("BackupEntryId")
+                    b.Property<int?>("BackupEntryId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("backup_entry_id");
+
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company_name");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at_utc");
 
-                    b.Property<int>("ExpectedJobId")
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dedupe_key");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<int?>("DrillId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("drill_id");
+
+                    b.Property<int?>("ExpectedJobId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expected_job_id");
 
@@ -902,18 +977,46 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
+                    b.Property<string>("Payload")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
                     b.Property<string>("PreviousJobStatus")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("previous_job_status");
 
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Warning")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("warning");
+
                     b.HasKey("Id")
                         .HasName("pk_notices");
 
+                    b.HasIndex("DedupeKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notices_dedupe_key");
+
                     b.HasIndex("BackupEntryId", "Kind")
                         .IsUnique()
-                        .HasDatabaseName("ix_notices_backup_entry_id_kind");
+                        .HasDatabaseName("ix_notices_backup_entry_id_kind")
+                        .HasFilter("\"dedupe_key\" IS NULL");
+
+                    b.HasIndex("ExpectedJobId", "Kind", "CreatedAtUtc")
+                        .HasDatabaseName("ix_notices_expected_job_id_kind_created_at_utc");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -975,6 +1078,38 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_processed_reports_agent_id_file_name_content_sha256");
 
                     b.ToTable("processed_reports", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.RetentionRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime?>("LastCompletedDayUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_completed_day_utc");
+
+                    b.HasKey("Name")
+                        .HasName("pk_retention_runs");
+
+                    b.ToTable("retention_runs", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "daily"
+                        });
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.ScanRun", b =>
@@ -1105,7 +1240,6 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("BackupEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_notices_backup_entries_backup_entry_id");
                 });
 

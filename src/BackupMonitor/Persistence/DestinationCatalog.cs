@@ -1,9 +1,8 @@
 using BackupMonitor.Configuration;
 using BackupMonitor.Domain;
-using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace BackupMonitor.Notifications;
+namespace BackupMonitor.Persistence;
 
 /// <summary>The destinations and routes as stored, plus `admins` when ADMIN_EMAIL_RECIPIENT is set (SPEC §6.2).</summary>
 public sealed class DestinationCatalog(BackupMonitorDbContext db, EmailOptions email)
