@@ -54,6 +54,7 @@ public static class ApiSetup
         api.MapMaintenanceApi();
         api.MapKeysApi();
         api.MapAuditApi();
+        api.MapReportsApi();
         api.MapDrillsApi();
         api.MapAgentsApi();
         app.MapAgentPush();

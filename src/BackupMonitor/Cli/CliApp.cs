@@ -92,6 +92,7 @@ public static partial class CliApp
         root.Subcommands.Add(MaintenanceCommands.Build(context));
         root.Subcommands.Add(KeysCommands.BuildKeys(context));
         root.Subcommands.Add(KeysCommands.BuildAudit(context));
+        root.Subcommands.Add(ReportsCommands.Build(context));
         root.Subcommands.Add(DrillsCommands.Build(context));
         root.Subcommands.Add(AgentsCommands.Build(context));
         root.Subcommands.Add(RetentionCommands.Build(context));

@@ -27,10 +27,11 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
         if (problems.Count > 0) throw new JobValidationException(problems);
         await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), null, cancellationToken);
         var job = request.ToJob(time.UtcNow());
-        db.Jobs.Add(job);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken); // the job's id names the audit's target
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken); // the job's id names the audit's target and its period
         audit.Record("job.add", $"job:{job.Id}", Fields(job));
+        db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.CreatedAtUtc));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return job;
@@ -49,9 +50,10 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
         await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), id, cancellationToken);
         var wanted = request.ToJob(job.CreatedAtUtc);
         // Occurrences of a new schedule that passed before the change are not backups the site failed to send.
-        if (wanted.ExpectedHourUtc != job.ExpectedHourUtc || wanted.ExpectedMinuteUtc != job.ExpectedMinuteUtc
-            || wanted.ScheduleExpression != job.ScheduleExpression || wanted.TimeZone != job.TimeZone)
-            job.ActiveSinceUtc = time.UtcNow();
+        var now = time.UtcNow();
+        var rescheduled = wanted.ExpectedHourUtc != job.ExpectedHourUtc || wanted.ExpectedMinuteUtc != job.ExpectedMinuteUtc
+            || wanted.ScheduleExpression != job.ScheduleExpression || wanted.TimeZone != job.TimeZone;
+        if (rescheduled) job.ActiveSinceUtc = now;
         job.CompanyName = wanted.CompanyName;
         job.City = wanted.City;
         job.Neighborhood = wanted.Neighborhood;
@@ -61,10 +63,13 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
         job.ExpectedMinuteUtc = wanted.ExpectedMinuteUtc;
         job.ScheduleExpression = wanted.ScheduleExpression;
         job.TimeZone = wanted.TimeZone;
+        var regraced = job.GraceMinutes != wanted.GraceMinutes;
         job.GraceMinutes = wanted.GraceMinutes;
         var changed = db.Entry(job).Properties.Where(p => p.IsModified && p.Metadata.Name != nameof(ExpectedBackupJob.ActiveSinceUtc))
             .ToDictionary(p => p.Metadata.GetColumnName(), p => p.CurrentValue);
         audit.Record("job.update", $"job:{job.Id}", changed);
+        // The active period ends and a new one starts with the new schedule: the months before keep theirs (SPEC §12).
+        if (job.IsActive && (rescheduled || regraced)) await ReopenPeriodAsync(job, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return job;
     }
@@ -97,6 +102,7 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
         db.Jobs.AddRange(jobs);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var job in jobs) audit.Record("job.add", $"job:{job.Id}", Fields(job));
+        db.JobActivePeriods.AddRange(jobs.Select(j => JobActivePeriod.Open(j, now)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return jobs;
@@ -121,7 +127,11 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return false;
-        if (job.IsActive) audit.Record("job.deactivate", $"job:{id}", new { is_active = false });
+        if (job.IsActive)
+        {
+            audit.Record("job.deactivate", $"job:{id}", new { is_active = false });
+            await ClosePeriodAsync(job, time.UtcNow(), cancellationToken);
+        }
         job.IsActive = false;
         await db.SaveChangesAsync(cancellationToken);
         return true;
@@ -138,6 +148,7 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
         {
             job.ActiveSinceUtc = time.UtcNow(); // the days it was off are not missed backups
             audit.Record("job.reactivate", $"job:{id}", new { is_active = true });
+            db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.ActiveSinceUtc.Value));
         }
         job.IsActive = true;
         await db.SaveChangesAsync(cancellationToken);
@@ -215,5 +226,24 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, Au
         if (other is not null)
             throw new DuplicateJobException(
                 $"agent '{agentId}' and database '{databaseName}' already have job {other.Id}{(other.IsActive ? "" : " (inactive)")}");
+    }
+
+    /// <summary>Closes the job's open period at <paramref name="nowUtc"/> (a job registered before periods were kept gets its first one closed).</summary>
+    private async Task ClosePeriodAsync(ExpectedBackupJob job, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var open = await db.JobActivePeriods.Where(p => p.ExpectedJobId == job.Id && p.UntilUtc == null).ToListAsync(cancellationToken);
+        if (open.Count == 0 && !await db.JobActivePeriods.AnyAsync(p => p.ExpectedJobId == job.Id, cancellationToken))
+            open.Add(db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.WatchedSinceUtc)).Entity);
+        foreach (var period in open) period.UntilUtc = nowUtc;
+    }
+
+    private async Task ReopenPeriodAsync(ExpectedBackupJob changed, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var before = db.Entry(changed).OriginalValues.ToObject() as ExpectedBackupJob ?? changed;
+        var open = await db.JobActivePeriods.Where(p => p.ExpectedJobId == changed.Id && p.UntilUtc == null).ToListAsync(cancellationToken);
+        if (open.Count == 0 && !await db.JobActivePeriods.AnyAsync(p => p.ExpectedJobId == changed.Id, cancellationToken))
+            open.Add(db.JobActivePeriods.Add(JobActivePeriod.Open(before, before.WatchedSinceUtc)).Entity);
+        foreach (var period in open) period.UntilUtc = nowUtc;
+        db.JobActivePeriods.Add(JobActivePeriod.Open(changed, nowUtc));
     }
 }

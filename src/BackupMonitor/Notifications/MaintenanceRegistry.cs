@@ -36,12 +36,12 @@ public sealed class MaintenanceRegistry(BackupMonitorDbContext db, TimeProvider 
     }
 
     /// <summary>
-    /// Every window, or for a key limited to companies those that cover at least one of its jobs (its jobs' names read
+    /// Every window not removed, or for a key limited to companies those that cover at least one of its jobs (its jobs' names read
     /// in SQL, the matchers then applied as the scan applies them: `*` has no exact SQL equivalent on both providers).
     /// </summary>
     public async Task<List<MaintenanceWindow>> ListAsync(CancellationToken cancellationToken, AccessCaller? caller = null)
     {
-        var windows = await db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync(cancellationToken);
         if (caller is not { IsScoped: true } || windows.Count == 0) return windows;
         var jobs = (await db.Jobs.AsNoTracking().VisibleTo(caller)
             .Select(j => new { j.CompanyName, j.City, j.AgentIdResponsible, j.DatabaseName }).Distinct().ToListAsync(cancellationToken))
@@ -53,13 +53,18 @@ public sealed class MaintenanceRegistry(BackupMonitorDbContext db, TimeProvider 
     }
 
     public Task<MaintenanceWindow?> FindAsync(int id, CancellationToken cancellationToken) =>
-        db.MaintenanceWindows.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
+        db.MaintenanceWindows.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id && w.RemovedAtUtc == null, cancellationToken);
 
-    /// <summary>Removing a window ends it now: a job it covered that is still failing one grace period later gets its alert.</summary>
+    /// <summary>
+    /// Removing a window ends it now: a job it covered that is still failing one grace period later gets its alert.
+    /// The row is kept, marked removed: compliance reports still exclude the cycles it covered while it existed.
+    /// </summary>
     public async Task RemoveAsync(int id, CancellationToken cancellationToken)
     {
+        var now = time.UtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await db.MaintenanceWindows.Where(w => w.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        if (await db.MaintenanceWindows.Where(w => w.Id == id && w.RemovedAtUtc == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(w => w.RemovedAtUtc, now), cancellationToken) == 0)
             throw new RoutingRequestException(RoutingProblem.NotFound, "id", $"no maintenance window {id}");
         audit.Record("maintenance.remove", $"maintenance:{id}");
         await db.SaveChangesAsync(cancellationToken);

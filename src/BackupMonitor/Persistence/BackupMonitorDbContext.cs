@@ -32,6 +32,7 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<Digest> Digests => Set<Digest>();
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<JobActivePeriod> JobActivePeriods => Set<JobActivePeriod>();
     public DbSet<Drill> Drills => Set<Drill>();
     public DbSet<DrillSlot> DrillSlots => Set<DrillSlot>();
     public DbSet<Agent> Agents => Set<Agent>();

@@ -23,6 +23,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Delivery);
         services.AddSingleton(settings.Content);
         services.AddSingleton(settings.Alerts);
+        services.AddSingleton(settings.Reports);
         services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
@@ -41,6 +42,9 @@ public static class ScanningSetup
         services.TryAddSingleton<Security.IAuditActor>(new Security.FixedAuditActor(Security.FixedAuditActor.Cli));
         services.AddScoped<Security.AuditTrail>();
         services.AddScoped<Security.KeyRegistry>();
+        services.AddScoped<ComplianceStore>();
+        services.AddScoped<MonthlyReports.ComplianceReports>();
+        services.AddScoped<MonthlyReports.ReportPage>();
         services.AddDrills(settings);
         services.AddScoped<Agents.AgentRegistry>();
         services.AddRetention(settings.Retention);

@@ -65,6 +65,9 @@ public sealed class AccessRouteTableTests
         new("GET", "/api/retention/plan?job={other}", null, 200, 200, 200, 200, 404, 404),
         new("GET", "/api/retention/plan?job=999999", null, 404, 404, 404, 404, 404, 404),
         new("GET", "/api/retention/plan?company=Initech", null, 200, 200, 200, 200, 200, 200),
+        // This month's report names every company the key sees (its jobs were registered this month), and only those.
+        new("GET", "/api/reports/compliance?month={month}", null, 200, 200, 200, 200, 200, 200),
+        new("GET", "/api/reports/compliance?month={month}&company=Initech", null, 200, 200, 200, 200, 200, 200),
         new("GET", "/api/agents", null, 200, 200, 403, 403, 403, 403),
         new("POST", "/api/agents", """{"agent_id":"new-agent"}""", 201, 201, 403, 403, 403, 403),
         new("POST", "/api/agents/new-agent/rotate", null, 200, 200, 403, 403, 403, 403),
@@ -85,7 +88,8 @@ public sealed class AccessRouteTableTests
         var problems = new List<string>();
         foreach (var row in Table)
         {
-            var path = fixture.Ids.Aggregate(row.Path, (p, id) => p.Replace($"{{{id.Key}}}", id.Value.ToString()));
+            var path = fixture.Ids.Aggregate(row.Path, (p, id) => p.Replace($"{{{id.Key}}}", id.Value.ToString()))
+                .Replace("{month}", fixture.Host.Now.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
             using var request = new HttpRequestMessage(new HttpMethod(row.Method), path);
             if (row.Body is not null) request.Content = new StringContent(row.Body, Encoding.UTF8, "application/json");
             using var response = await client.SendAsync(request);
@@ -127,6 +131,26 @@ public sealed class AccessRouteTableTests
     }
 
     [Fact]
+    public async Task A_report_names_the_companies_of_the_key_only_in_json_csv_and_on_the_dashboard()
+    {
+        var fixture = await AccessFixture.StartAsync();
+        await using var _ = fixture.Host;
+        var month = fixture.Host.Now.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        List<string> Companies(string json) =>
+            System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("companies").EnumerateArray().Select(c => c.GetProperty("company").GetString()!).ToList();
+        using var admin = fixture.Client(Admin);
+        using var viewer = fixture.Client(ViewerAcme);
+        Assert.Equal([AccessFixture.Own, AccessFixture.Other], Companies(await admin.GetStringAsync($"/api/reports/compliance?month={month}")).Order());
+        Assert.Equal([AccessFixture.Own], Companies(await viewer.GetStringAsync($"/api/reports/compliance?month={month}")));
+        Assert.Empty(Companies(await viewer.GetStringAsync($"/api/reports/compliance?month={month}&company={AccessFixture.Other}")));
+        using var csv = new HttpRequestMessage(HttpMethod.Get, $"/api/reports/compliance?month={month}");
+        csv.Headers.Accept.ParseAdd("text/csv");
+        var text = await (await viewer.SendAsync(csv)).Content.ReadAsStringAsync();
+        Assert.Contains(AccessFixture.Own, text);
+        Assert.DoesNotContain(AccessFixture.Other, text);
+    }
+
+    [Fact]
     public async Task A_revoked_key_is_refused_on_its_next_request_and_an_unknown_one_always()
     {
         var fixture = await AccessFixture.StartAsync();
@@ -152,6 +176,10 @@ public sealed class AccessRouteTableTests
         Assert.Equal("admin", Role("/api/keys", "get"));
         Assert.Equal("admin", Role("/api/audit", "get"));
         Assert.Equal("operator", Role("/api/maintenance", "post"));
+        Assert.Equal("viewer", Role("/api/retention/plan", "get"));
+        Assert.Equal("viewer", Role("/api/reports/compliance", "get"));
+        Assert.Equal("operator", Role("/api/jobs/{id}/drills", "post"));
+        Assert.Equal("admin", Role("/api/agents", "post"));
         Assert.NotNull(document["components"]?["securitySchemes"]?["Bearer"]);
         foreach (var (path, item) in document["paths"]!.AsObject())
             // The agents' routes have their own token scheme (SPEC §10), not a role.

@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2e4458aa-a0ca-4180-a8dd-42d379cca25c"), entityTypeCount: 19)
+            : base(skipDetectChanges: false, modelId: new Guid("7cc853b7-8a1a-494a-9ce6-5c60793b4d72"), entityTypeCount: 20)
         {
         }
 
@@ -32,6 +32,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var drill = DrillEntityType.Create(this);
             var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -43,6 +44,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
             DrillEntityType.CreateForeignKey1(drill, backupEntry);
             DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
+            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AccessKeyEntityType.CreateAnnotations(accessKey);
@@ -59,6 +61,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DrillEntityType.CreateAnnotations(drill);
             DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);

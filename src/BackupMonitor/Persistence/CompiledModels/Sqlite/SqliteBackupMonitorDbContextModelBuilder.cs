@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e44e7bb8-81a8-4a58-9ea3-3a19e061e801"), entityTypeCount: 19)
+            : base(skipDetectChanges: false, modelId: new Guid("1f897b5c-1035-4aef-8ab9-c96e056673ed"), entityTypeCount: 20)
         {
         }
 
@@ -31,6 +31,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var drill = DrillEntityType.Create(this);
             var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -42,6 +43,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
             DrillEntityType.CreateForeignKey1(drill, backupEntry);
             DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
+            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AccessKeyEntityType.CreateAnnotations(accessKey);
@@ -58,6 +60,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DrillEntityType.CreateAnnotations(drill);
             DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
