@@ -22,6 +22,7 @@ public static class ScanningSetup
         services.AddSingleton(settings.Delivery);
         services.AddSingleton(settings.Content);
         services.AddSingleton(settings.Alerts);
+        services.AddSingleton(settings.Reports);
         services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
@@ -36,6 +37,9 @@ public static class ScanningSetup
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         services.AddScoped<Jobs.KeysetPages>();
+        services.AddScoped<ComplianceStore>();
+        services.AddScoped<MonthlyReports.ComplianceReports>();
+        services.AddScoped<MonthlyReports.ReportPage>();
         services.AddDrills(settings);
         services.AddScoped<Agents.AgentRegistry>();
         services.AddRetention(settings.Retention);
