@@ -6,6 +6,7 @@
   BENCH_APPLY_JOBS=250,1000 ...   # sizes given real files in validated storage and applied (default 1000; "" for none)
   BENCH_BACKUPS=400 BENCH_POLICY=daily=7,weekly=4,monthly=12 BENCH_DIR=/some/disk BENCH_DLL=/path/backupmonitor.dll
   BENCH_KEEP=1                    # leave the scratch databases and files (default: removed at the end)
+  BENCH_PURGE=1                   # after each apply, a second one with RETENTION_TRASH_DAYS=0: the purge of every trashed file
 
 For each size, one SQLite database (BACKUP_ROOT=<scratch>/<jobs>): `backupmonitor jobs import` registers the jobs
 (sites of 4 databases, untimed; it also creates the schema), then BENCH_BACKUPS nights of validated `success` entries
@@ -145,10 +146,17 @@ def main():
                 rows.append((jobs, entries, "apply", wall, cpu, rss, entries / wall, pruned / wall, load))
                 print(f"  apply: {wall:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MiB, {pruned} pruned, {trashed} files in the trash, "
                       f"{summary.get('problems')} problems (load {load}); summary {json.dumps(summary)}", file=sys.stderr)
+                if os.environ.get("BENCH_PURGE") == "1":
+                    # The purge RETENTION_TRASH_DAYS later, now: a second apply with RETENTION_TRASH_DAYS=0 deletes every trashed file.
+                    wall, cpu, rss, out, load, _ = timed_quiet(["dotnet", dll, "retention", "apply", "--format", "json"], dict(env_for(work), RETENTION_TRASH_DAYS="0"))
+                    summary = json.loads(out)
+                    purged = summary.get("purged", 0)
+                    rows.append((jobs, entries, "apply (purge)", wall, cpu, rss, entries / wall, purged / wall, load))
+                    print(f"  purge: {wall:.2f} s wall, {cpu:.2f} s CPU, {rss:.0f} MiB, {purged} purged (load {load}); summary {json.dumps(summary)}", file=sys.stderr)
     finally:
         if os.environ.get("BENCH_KEEP") != "1":
             shutil.rmtree(scratch, ignore_errors=True)
-    print("| jobs | backups | command | wall s | CPU s | peak RSS MiB | backups planned/s | files moved/s | load (1, 5, 15 min) |")
+    print("| jobs | backups | command | wall s | CPU s | peak RSS MiB | backups planned/s | files moved (or purged)/s | load (1, 5, 15 min) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for jobs, entries, command, wall, cpu, rss, planned, moved, load in rows:
         print(f"| {jobs} | {entries} | {command} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {planned:,.0f} | {'' if moved is None else f'{moved:,.0f}'} | {load} |")
