@@ -46,7 +46,7 @@ public sealed partial class OutboxDelivery(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The outbox itself is unreachable: the deliveries stay pending for the next pass.
-            logger.LogError("La distribution des notifications a été interrompue : {Error}", e.GetBaseException().Message);
+            logger.LogError("Notification delivery was interrupted: {Error}", e.GetBaseException().Message);
             return DeliveryResult.None;
         }
     }
@@ -99,7 +99,7 @@ public sealed partial class OutboxDelivery(
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     await RecordAsync(delivery, DeliveryState.Failed, $"template: {e.Message}");
-                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : template: {Error} (destination {Destination})", About(content), e.Message, name);
+                    logger.LogError("Sending the notification for job '{Database}' failed: template: {Error} (destination {Destination})", About(content), e.Message, name);
                     failed++;
                     continue;
                 }
@@ -111,7 +111,7 @@ public sealed partial class OutboxDelivery(
                 {
                     failed++;
                     await Locked(() => claims.ReleaseAsync(id, e.Message, time.UtcNow() + FirstRetry));
-                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", About(content), e.Message, name);
+                    logger.LogError("Sending the notification for job '{Database}' failed: {Error} (destination {Destination})", About(content), e.Message, name);
                     if (remaining > 0)
                         logger.LogWarning("Destination {Destination} unreachable: its {Count} other pending notification(s) wait for the next pass, no attempt counted.", name, remaining);
                     break;
@@ -122,7 +122,7 @@ public sealed partial class OutboxDelivery(
                     var error = e is DeliveryException ? e.Message : $"other: {e.Message}";
                     var gaveUp = e is DeliveryException { Failure: DeliveryFailure.Permanent } || delivery.Attempts + 1 >= options.MaxAttempts;
                     await RecordAsync(delivery, gaveUp ? DeliveryState.Failed : DeliveryState.Pending, error);
-                    logger.LogError("Échec de l'envoi de la notification pour le job '{Database}' : {Error} (destination {Destination})", About(content), error, name);
+                    logger.LogError("Sending the notification for job '{Database}' failed: {Error} (destination {Destination})", About(content), error, name);
                     if (gaveUp)
                         logger.LogError("Notification {Id} to {Destination} abandoned after {Attempts} attempt(s) (DELIVERY_MAX_ATTEMPTS {Max}).", delivery.Id, name, delivery.Attempts + 1, options.MaxAttempts);
                     continue;
@@ -130,9 +130,9 @@ public sealed partial class OutboxDelivery(
                 await RecordAsync(delivery, DeliveryState.Sent, null);
                 sent++;
                 if (destination.Kind == DestinationKind.Email)
-                    logger.LogInformation("E-mail de notification envoyé à '{Recipients}' avec le sujet : '{Subject}'", destination.Target, outgoing.Message.Subject);
+                    logger.LogInformation("Notification e-mail sent to '{Recipients}' with subject '{Subject}'", destination.Target, outgoing.Message.Subject);
                 else
-                    logger.LogInformation("Notification envoyée à la destination '{Destination}' : '{Subject}'", name, outgoing.Message.Subject);
+                    logger.LogInformation("Notification sent to destination '{Destination}': '{Subject}'", name, outgoing.Message.Subject);
             }
         }
         finally

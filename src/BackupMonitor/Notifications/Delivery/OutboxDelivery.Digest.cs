@@ -44,7 +44,7 @@ public sealed partial class OutboxDelivery
         catch (Exception e) when (e is not OperationCanceledException)
         {
             foreach (var (delivery, _) in loaded) await RecordAsync(delivery, DeliveryState.Failed, $"template: {e.Message}");
-            logger.LogError("Échec de l'envoi du résumé de {Count} notifications : template: {Error} (destination {Destination})", loaded.Count, e.Message, name);
+            logger.LogError("Sending the digest of {Count} notifications failed: template: {Error} (destination {Destination})", loaded.Count, e.Message, name);
             return new DigestOutcome(0, loaded.Count, false);
         }
 
@@ -64,7 +64,7 @@ public sealed partial class OutboxDelivery
         {
             await Locked(() => claims.ReleaseManyAsync(claimed, e.Message, time.UtcNow() + FirstRetry));
             await ForgetDigestAsync(digest);
-            logger.LogError("Échec de l'envoi du résumé de {Count} notifications : {Error} (destination {Destination})", loaded.Count, e.Message, name);
+            logger.LogError("Sending the digest of {Count} notifications failed: {Error} (destination {Destination})", loaded.Count, e.Message, name);
             return new DigestOutcome(0, loaded.Count, true);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -76,11 +76,11 @@ public sealed partial class OutboxDelivery
                 await RecordAsync(delivery, gaveUp ? DeliveryState.Failed : DeliveryState.Pending, error);
             }
             await ForgetDigestAsync(digest);
-            logger.LogError("Échec de l'envoi du résumé de {Count} notifications : {Error} (destination {Destination})", loaded.Count, error, name);
+            logger.LogError("Sending the digest of {Count} notifications failed: {Error} (destination {Destination})", loaded.Count, error, name);
             return new DigestOutcome(0, loaded.Count, false);
         }
         await MarkSentAsync(claimed, digest.Id);
-        logger.LogInformation("Résumé {Digest} envoyé à la destination '{Destination}' : '{Subject}' ({Count} notifications).", digest.Id, name, message.Subject, loaded.Count);
+        logger.LogInformation("Digest {Digest} sent to destination '{Destination}': '{Subject}' ({Count} notifications).", digest.Id, name, message.Subject, loaded.Count);
         return new DigestOutcome(loaded.Count, 0, false);
     }
 
