@@ -109,6 +109,42 @@ def measure(client, label, path, api):
     print(f"{label:38} {row[2]:8.1f} ms median {row[3]:8.1f} max {first:8.1f} first {size / 1024:9.1f} KiB  {path}", file=sys.stderr)
     return row
 
+def urls(client):
+    """The dashboard pages and API calls timed, for one failing job (or the first) and its company."""
+    failed = json.loads(client.get("/api/jobs?status=failed&limit=1", api=True)[2])
+    job = failed[0] if failed else json.loads(client.get("/api/jobs?limit=1", api=True)[2])[0]
+    jid, company = job["id"], job["company_name"]
+    first_jobs = client.get("/api/jobs?limit=10", api=True)[3].get("Link", "")
+    after_job = re.search(r"after_id=(\d+)", first_jobs).group(1)
+    first_entries = client.get(f"/api/jobs/{jid}/entries?limit=10", api=True)[3].get("Link", "")
+    after_entry = re.search(r"after_id=(\d+)", first_entries).group(1)
+    pages = [
+        ("overview", "/"),
+        ("overview, page 30", "/?p=30"),
+        ("overview, failed only", "/?status=failed"),
+        ("overview, search", "/?q=site0042"),
+        ("overview, sorted by last success", "/?sort=last_success&dir=desc"),
+        ("overview, one company", "/?company=" + urllib.parse.quote(company)),
+        ("overview, company table sorted", "/?csort=compliance"),
+        ("job page", f"/jobs/{jid}"),
+        ("job page, entries page 5", f"/jobs/{jid}?p=5"),
+        ("notifications", "/notifications"),
+    ]
+    api = [
+        ("GET /api/jobs (default: 1,000)", "/api/jobs"),
+        ("GET /api/jobs?limit=100", "/api/jobs?limit=100"),
+        ("GET /api/jobs?limit=100&after_id", f"/api/jobs?limit=100&after_id={after_job}"),
+        ("GET /api/jobs?status=failed", "/api/jobs?status=failed"),
+        ("GET /api/jobs/{id}", f"/api/jobs/{jid}"),
+        ("GET /api/jobs/{id}/entries", f"/api/jobs/{jid}/entries"),
+        ("GET /api/jobs/{id}/entries?after_id", f"/api/jobs/{jid}/entries?limit=50&after_id={after_entry}"),
+        ("GET /api/jobs/{id}/entries?limit=1000", f"/api/jobs/{jid}/entries?limit=1000"),
+        ("GET /api/notifications", "/api/notifications"),
+        ("GET /metrics", "/metrics"),
+        ("GET /health", "/health"),
+    ]
+    return pages, api
+
 def main():
     dll = bench.build()
     if os.environ.get("BENCH_REUSE"):
@@ -135,38 +171,7 @@ def main():
                 time.sleep(0.2)
         time.sleep(10)  # the scan `serve` runs at start finds nothing new; let it finish before timing
         client.sign_in()
-        failed = json.loads(client.get("/api/jobs?status=failed&limit=1", api=True)[2])
-        job = failed[0] if failed else json.loads(client.get("/api/jobs?limit=1", api=True)[2])[0]
-        jid, company = job["id"], job["company_name"]
-        first_jobs = client.get("/api/jobs?limit=10", api=True)[3].get("Link", "")
-        after_job = re.search(r"after_id=(\d+)", first_jobs).group(1)
-        first_entries = client.get(f"/api/jobs/{jid}/entries?limit=10", api=True)[3].get("Link", "")
-        after_entry = re.search(r"after_id=(\d+)", first_entries).group(1)
-        pages = [
-            ("overview", "/"),
-            ("overview, page 30", "/?p=30"),
-            ("overview, failed only", "/?status=failed"),
-            ("overview, search", "/?q=site0042"),
-            ("overview, sorted by last success", "/?sort=last_success&dir=desc"),
-            ("overview, one company", "/?company=" + urllib.parse.quote(company)),
-            ("overview, company table sorted", "/?csort=compliance"),
-            ("job page", f"/jobs/{jid}"),
-            ("job page, entries page 5", f"/jobs/{jid}?p=5"),
-            ("notifications", "/notifications"),
-        ]
-        api = [
-            ("GET /api/jobs (default: 1,000)", "/api/jobs"),
-            ("GET /api/jobs?limit=100", "/api/jobs?limit=100"),
-            ("GET /api/jobs?limit=100&after_id", f"/api/jobs?limit=100&after_id={after_job}"),
-            ("GET /api/jobs?status=failed", "/api/jobs?status=failed"),
-            ("GET /api/jobs/{id}", f"/api/jobs/{jid}"),
-            ("GET /api/jobs/{id}/entries", f"/api/jobs/{jid}/entries"),
-            ("GET /api/jobs/{id}/entries?after_id", f"/api/jobs/{jid}/entries?limit=50&after_id={after_entry}"),
-            ("GET /api/jobs/{id}/entries?limit=1000", f"/api/jobs/{jid}/entries?limit=1000"),
-            ("GET /api/notifications", "/api/notifications"),
-            ("GET /metrics", "/metrics"),
-            ("GET /health", "/health"),
-        ]
+        pages, api = urls(client)
         rows = [measure(client, label, path, False) for label, path in pages]
         rows += [measure(client, label, path, True) for label, path in api]
     finally:

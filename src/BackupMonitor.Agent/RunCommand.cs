@@ -70,6 +70,21 @@ public sealed class RunCommand(AgentConfiguration configuration, HttpClient http
         };
     }
 
+    /// <summary>
+    /// Now, to the second, but never the second of a report this process already wrote: finishing an interrupted run and
+    /// making a new one can take less than a second, and the server refuses two reports of one agent with the same time.
+    /// </summary>
+    private DateTime NextReportTime()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var at = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        if (lastReportTime is { } last && at <= last) at = last.AddSeconds(1);
+        lastReportTime = at;
+        return at;
+    }
+
+    private DateTime? lastReportTime;
+
     /// <summary>Uploads a sealed run's files, then posts its report; true when the server accepted it (the run folder is then removed).</summary>
     private async Task<bool> FinishAsync(string run, CancellationToken cancellationToken)
     {
@@ -102,7 +117,7 @@ public sealed class RunCommand(AgentConfiguration configuration, HttpClient http
             var report = new JsonObject
             {
                 ["agent_id"] = configuration.AgentId,
-                ["report_timestamp_utc"] = Spool.Iso(time.GetUtcNow().UtcDateTime),
+                ["report_timestamp_utc"] = Spool.Iso(NextReportTime()),
                 ["databases"] = lines.DeepClone(),
             };
             Spool.WriteAtomically(reportPath, JsonSerializer.SerializeToUtf8Bytes(report));

@@ -54,6 +54,7 @@ public static class ApiSetup
         api.MapDrillsApi();
         api.MapAgentsApi();
         app.MapAgentPush();
+        api.MapRetentionApi();
         return app;
     }
 }

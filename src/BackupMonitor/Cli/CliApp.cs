@@ -92,6 +92,7 @@ public static partial class CliApp
         root.Subcommands.Add(MaintenanceCommands.Build(context));
         root.Subcommands.Add(DrillsCommands.Build(context));
         root.Subcommands.Add(AgentsCommands.Build(context));
+        root.Subcommands.Add(RetentionCommands.Build(context));
         root.Subcommands.Add(DemoCommand.Build(context));
         root.Subcommands.Add(DbCommand.Build(context));
         root.Subcommands.Add(ServeCommand.Build(context));

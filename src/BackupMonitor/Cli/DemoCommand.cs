@@ -24,7 +24,7 @@ internal static class DemoCommand
             var overrides = new Dictionary<string, string?>
             {
                 ["BACKUP_ROOT"] = root,
-                ["BACKUP_STAGING_ROOT"] = null, ["BACKUP_VALIDATED_ROOT"] = null, ["BACKUP_ARCHIVE_ROOT"] = null, ["BACKUP_QUARANTINE_ROOT"] = null,
+                ["BACKUP_STAGING_ROOT"] = null, ["BACKUP_VALIDATED_ROOT"] = null, ["BACKUP_ARCHIVE_ROOT"] = null, ["BACKUP_QUARANTINE_ROOT"] = null, ["BACKUP_TRASH_ROOT"] = null,
                 ["DATABASE_PROVIDER"] = "sqlite",
                 ["DATABASE_CONNECTION_STRING"] = $"Data Source={Path.Combine(root, "backupmonitor.db")}",
                 ["EMAIL_PICKUP_DIRECTORY"] = Path.Combine(folder, "mail"),

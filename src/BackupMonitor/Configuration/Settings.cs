@@ -14,7 +14,8 @@ public sealed record Settings(
     DeliveryOptions Delivery,
     AlertOptions Alerts,
     DrillOptions Drills,
-    AgentPushOptions AgentPush)
+    AgentPushOptions AgentPush,
+    RetentionOptions Retention)
 {
     /// <summary>Throws <see cref="SettingsException"/> naming the first bad setting.</summary>
     public static Settings From(IConfiguration configuration)
@@ -32,7 +33,8 @@ public sealed record Settings(
             DeliveryOptions.Read(reader),
             AlertOptions.Read(reader),
             DrillOptions.Read(reader),
-            AgentPushOptions.Read(reader));
+            AgentPushOptions.Read(reader),
+            RetentionOptions.Read(reader));
     }
 
     /// <summary>appsettings.json, overridden by environment variables, overridden by `--KEY=value` arguments.</summary>

@@ -1,7 +1,7 @@
 namespace BackupMonitor.Configuration;
 
-/// <summary>The four storage areas (SPEC §4), as absolute paths.</summary>
-public sealed record StorageOptions(string Root, string Staging, string Validated, string Archive, string Quarantine)
+/// <summary>The five storage areas (SPEC §4), as absolute paths.</summary>
+public sealed record StorageOptions(string Root, string Staging, string Validated, string Archive, string Quarantine, string Trash)
 {
     internal static StorageOptions Read(SettingReader settings)
     {
@@ -12,8 +12,9 @@ public sealed record StorageOptions(string Root, string Staging, string Validate
             Area("BACKUP_STAGING_ROOT", "staging"),
             Area("BACKUP_VALIDATED_ROOT", "validated"),
             Area("BACKUP_ARCHIVE_ROOT", "archive"),
-            Area("BACKUP_QUARANTINE_ROOT", "quarantine"));
+            Area("BACKUP_QUARANTINE_ROOT", "quarantine"),
+            Area("BACKUP_TRASH_ROOT", "trash"));
     }
 
-    public IEnumerable<string> Areas => [Staging, Validated, Archive, Quarantine];
+    public IEnumerable<string> Areas => [Staging, Validated, Archive, Quarantine, Trash];
 }

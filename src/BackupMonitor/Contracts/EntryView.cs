@@ -10,12 +10,13 @@ public sealed record EntryView(
     string? AgentTransferErrorMessage, string? AgentStagedFileName, string? AgentLogsSummary,
     string? ServerCalculatedStagedHash, long? ServerCalculatedStagedSize, bool? HashComparisonResult, string? ErrorMessage,
     string? ValidatedPath, string? QuarantinePath, DateTime? ExpectedCycleUtc,
-    string? ContentFormat, string? ContentCheck, string? ContentCheckDetail, DateTime CreatedAtUtc)
+    string? ContentFormat, string? ContentCheck, string? ContentCheckDetail,
+    DateTime? PrunedAtUtc, string? TrashPath, DateTime? PurgedAtUtc, DateTime? HeldAtUtc, DateTime CreatedAtUtc)
 {
     public static EntryView Of(BackupEntry e) => new(e.Id, e.ExpectedJobId, e.Status.ToWire(), e.AgentReportTimestampUtc,
         e.AgentReportedHashSha256?.ToLowerInvariant(), e.AgentReportedSizeBytes, e.AgentCompressSizePreCompress, e.AgentCompressSizePostCompress,
         e.AgentTransferProcessStatus, e.AgentTransferProcessStartTime, e.AgentTransferProcessTimestamp, e.AgentTransferErrorMessage,
         e.AgentStagedFileName, e.AgentLogsSummary, e.ServerCalculatedStagedHash?.ToLowerInvariant(), e.ServerCalculatedStagedSize,
         e.HashComparisonResult, e.ErrorMessage, e.ValidatedPath, e.QuarantinePath, e.ExpectedCycleUtc,
-        e.ContentFormat, e.ContentCheck?.ToWire(), e.ContentCheckDetail, e.CreatedAtUtc);
+        e.ContentFormat, e.ContentCheck?.ToWire(), e.ContentCheckDetail, e.PrunedAtUtc, e.TrashPath, e.PurgedAtUtc, e.HeldAtUtc, e.CreatedAtUtc);
 }

@@ -49,6 +49,8 @@ public static class DashboardSetup
         services.AddSingleton<CompanyComplianceCache>();
         services.AddScoped<JobHistory>();
         services.AddScoped<MaintenanceMarks>();
+        services.AddScoped<RetentionBoard>();
+        services.AddSingleton<StorageSpaceCache>();
         services.AddScoped(_ => DashboardText.Current);
         return services;
     }

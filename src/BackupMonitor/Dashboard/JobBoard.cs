@@ -37,8 +37,9 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
     /// </summary>
     public async Task<OverviewData> OverviewAsync(JobQuery query, CancellationToken cancellationToken)
     {
-        var byStatus = await db.Jobs.AsNoTracking().Where(j => j.IsActive).GroupBy(j => j.CurrentStatus)
-            .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        // Active jobs per status from the summary the writes keep current (Persistence/HistoryCountsSchema).
+        var summary = await db.ReadAsync(cancellationToken);
+        var byStatus = StatusNames.AllJobStatuses.Select(s => new { Status = s, Count = (int)summary.Get("jobs", s.ToWire()) }).ToList();
         var counts = StatusStyle.TileOrder.ToDictionary(s => s, s => byStatus.Where(c => c.Status == s).Sum(c => c.Count));
         var lastScan = await db.ScanRuns.AsNoTracking().OrderByDescending(r => r.FinishedAtUtc).ThenByDescending(r => r.Id)
             .FirstOrDefaultAsync(cancellationToken);

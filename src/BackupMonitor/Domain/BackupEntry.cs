@@ -31,6 +31,14 @@ public sealed class BackupEntry
     public ContentCheck? ContentCheck { get; set; }
     /// <summary>What broke and where, or why the file was not checked.</summary>
     public string? ContentCheckDetail { get; set; }
+    /// <summary>SPEC §14: when retention moved the validated file to the trash (set before the move: a marked move is finished by any later apply).</summary>
+    public DateTime? PrunedAtUtc { get; set; }
+    /// <summary>Where the pruned file is, relative to the trash area (null once restored).</summary>
+    public string? TrashPath { get; set; }
+    /// <summary>When the trashed file was deleted, RETENTION_TRASH_DAYS after it was pruned. The entry stays: it is history.</summary>
+    public DateTime? PurgedAtUtc { get; set; }
+    /// <summary>When `retention restore` brought the file back: it is held from then on, never pruned again.</summary>
+    public DateTime? HeldAtUtc { get; set; }
     public DateTime CreatedAtUtc { get; set; }
 
     /// <summary>The moment this entry speaks for: the agent's operation time, or the missed cycle.</summary>

@@ -27,6 +27,11 @@ public sealed class ExpectedBackupJob
     /// <summary>When the job's last restore drill finished, and how it ended (SPEC §13; a skipped drill counts too).</summary>
     public DateTime? LastDrillUtc { get; set; }
     public DrillStatus? LastDrillStatus { get; set; }
+    /// <summary>The job's own retention policy (SPEC §14), as written by `retention set --job`; null: its company's, else RETENTION.</summary>
+    public string? Retention { get; set; }
+    /// <summary>The process applying retention to this job now (a claim, <see cref="Persistence.Claims"/>), and until when.</summary>
+    public string? RetentionClaimedBy { get; set; }
+    public DateTime? RetentionClaimedUntilUtc { get; set; }
     public DateTime CreatedAtUtc { get; set; }
     /// <summary>When a deactivated job was last reactivated or its schedule changed (null: since creation). No cycle before it is missing.</summary>
     public DateTime? ActiveSinceUtc { get; set; }

@@ -5,6 +5,7 @@ using BackupMonitor.Dashboard;
 using BackupMonitor.Drills;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
+using BackupMonitor.Retention;
 using BackupMonitor.Scanning;
 using BackupMonitor.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +69,7 @@ public static class ServeHost
         services.AddSingleton<ServeMetrics>();
         services.AddSingleton<MeteredScans>();
         services.AddHostedService<ScheduledScans>();
+        services.AddDailyRetention();
         services.AddHostedService<NoticeDeliveryLoop>();
         services.AddHostedService<ScheduledDrills>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);

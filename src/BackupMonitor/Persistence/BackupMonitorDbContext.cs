@@ -34,6 +34,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<DrillSlot> DrillSlots => Set<DrillSlot>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentUpload> AgentUploads => Set<AgentUpload>();
+    public DbSet<CompanyRetention> CompanyRetentions => Set<CompanyRetention>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

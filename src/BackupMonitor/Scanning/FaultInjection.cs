@@ -12,7 +12,17 @@ internal static class FaultInjection
     private static readonly int CrashBeforeCommit =
         int.TryParse(Environment.GetEnvironmentVariable("BACKUPMONITOR_FAULT_CRASH_BEFORE_COMMIT"), out var n) ? n : 0;
     private static readonly string? StartGate = Environment.GetEnvironmentVariable("BACKUPMONITOR_TEST_START_GATE");
+    private static readonly int CrashAtRetentionStep =
+        int.TryParse(Environment.GetEnvironmentVariable("BACKUPMONITOR_FAULT_CRASH_AT_RETENTION_STEP"), out var r) ? r : 0;
     private static int commits;
+    private static int retentionSteps;
+
+    /// <summary>BACKUPMONITOR_FAULT_CRASH_AT_RETENTION_STEP=N: the process dies abruptly after the Nth step of a retention apply (mark, move, purge).</summary>
+    public static void AfterRetentionStep(string step)
+    {
+        if (CrashAtRetentionStep > 0 && Interlocked.Increment(ref retentionSteps) == CrashAtRetentionStep)
+            Environment.FailFast($"fault injection: crash after retention step {CrashAtRetentionStep} ({step})");
+    }
 
     public static void BeforeEntryCommit()
     {

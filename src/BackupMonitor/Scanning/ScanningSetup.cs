@@ -4,6 +4,7 @@ using BackupMonitor.Files;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Reports;
+using BackupMonitor.Retention;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,7 @@ public static class ScanningSetup
         services.AddScoped<Jobs.KeysetPages>();
         services.AddDrills(settings);
         services.AddScoped<Agents.AgentRegistry>();
+        services.AddRetention(settings.Retention);
         return services;
     }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Scanning;
 
 /// <summary>A scan at start, then one every SCAN_INTERVAL_SECONDS; a failed scan is logged and the next one still runs.</summary>
-public sealed class ScheduledScans(MeteredScans scans, ScanOptions options, TimeProvider time, ILogger<ScheduledScans> logger) : BackgroundService
+public sealed class ScheduledScans(MeteredScans scans, ScanOptions options, TimeProvider time, IEnumerable<IAfterScheduledScan> afterScans, ILogger<ScheduledScans> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +23,17 @@ public sealed class ScheduledScans(MeteredScans scans, ScanOptions options, Time
                 catch (Exception e)
                 {
                     logger.LogError(e, "Scheduled scan failed; the next one runs in {IntervalSeconds} s", options.IntervalSeconds);
+                }
+                foreach (var after in afterScans)
+                {
+                    try
+                    {
+                        await after.AfterScanAsync(stoppingToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        logger.LogError(e, "{Work} after the scheduled scan failed; tried again after the next scan", after.GetType().Name);
+                    }
                 }
             }
             while (!stoppingToken.IsCancellationRequested && await timer.WaitForNextTickAsync(stoppingToken));

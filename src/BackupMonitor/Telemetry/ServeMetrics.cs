@@ -12,7 +12,8 @@ namespace BackupMonitor.Telemetry;
 
 /// <summary>
 /// `GET /metrics` (prometheus-net). Counts of jobs, entries, deliveries and recorded scans are read from the database
-/// at each scrape, so they include scans run by the CLI and survive restarts; the scan-duration histogram and
+/// at each scrape (from the summary the writes keep current, never by counting the history), so they include scans
+/// run by the CLI and survive restarts; the scan-duration histogram and
 /// failed-scan counter are observed in this process.
 /// </summary>
 public sealed class ServeMetrics
@@ -70,27 +71,21 @@ public sealed class ServeMetrics
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>();
-            var jobCounts = await db.Jobs.Where(j => j.IsActive).GroupBy(j => j.CurrentStatus)
-                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-            foreach (var status in StatusNames.AllJobStatuses) jobs.WithLabels(status.ToWire()).Set(jobCounts.GetValueOrDefault(status));
-            var entryCounts = await db.Entries.GroupBy(e => e.Status)
-                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-            foreach (var status in StatusNames.AllEntryStatuses) entries.WithLabels(status.ToWire()).Set(entryCounts.GetValueOrDefault(status));
-            var deliveryCounts = await db.Deliveries.GroupBy(d => new { d.Destination, d.State })
-                .Select(g => new { g.Key.Destination, g.Key.State, Count = g.Count() }).ToListAsync(cancellationToken);
+            // Kept current by the writes themselves (Persistence/HistoryCountsSchema): one small read whatever the history.
+            var counts = await db.ReadAsync(cancellationToken);
+            foreach (var status in StatusNames.AllJobStatuses) jobs.WithLabels(status.ToWire()).Set(counts.Get("jobs", status.ToWire()));
+            foreach (var status in StatusNames.AllEntryStatuses) entries.WithLabels(status.ToWire()).Set(counts.Get("entries", status.ToWire()));
             // Every destination has its series, also before its first delivery (an alert rule can then watch it).
             var names = (await scope.ServiceProvider.GetRequiredService<DestinationCatalog>().DestinationsAsync(cancellationToken)).Keys;
-            foreach (var destination in deliveryCounts.Select(c => c.Destination).Concat(names).Distinct(StringComparer.Ordinal))
+            foreach (var destination in counts.Where(c => c.Family == "deliveries").Select(c => c.Label).Concat(names).Distinct(StringComparer.Ordinal))
                 foreach (var state in Enum.GetValues<DeliveryState>())
-                    deliveries.WithLabels(destination, OutboxQuery.Wire(state)).Set(deliveryCounts.FirstOrDefault(c => c.Destination == destination && c.State == state)?.Count ?? 0);
-            var checkCounts = await db.Entries.Where(e => e.ContentCheck != null).GroupBy(e => e.ContentCheck)
-                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key!.Value, g => g.Count, cancellationToken);
-            foreach (var result in Enum.GetValues<ContentCheck>()) contentChecks.WithLabels(result.ToWire()).Set(checkCounts.GetValueOrDefault(result));
+                    deliveries.WithLabels(destination, OutboxQuery.Wire(state)).Set(counts.Get("deliveries", destination, OutboxQuery.Wire(state)));
+            foreach (var result in Enum.GetValues<ContentCheck>()) contentChecks.WithLabels(result.ToWire()).Set(counts.Get("content_checks", result.ToWire()));
             var drillCounts = await db.Drills.GroupBy(d => d.Status)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
             foreach (var status in DrillStatusNames.All) drills.WithLabels(status.ToWire()).Set(drillCounts.GetValueOrDefault(status));
-            scans.IncTo(await db.ScanRuns.CountAsync(cancellationToken));
-            bytesVerified.IncTo(await db.ScanRuns.SumAsync(r => r.BytesVerified, cancellationToken));
+            scans.IncTo(counts.Get("scans"));
+            bytesVerified.IncTo(counts.Get("bytes_verified"));
             if (await db.ScanRuns.MaxAsync(r => (DateTime?)r.FinishedAtUtc, cancellationToken) is { } last)
                 lastScan.Set(new DateTimeOffset(last, TimeSpan.Zero).ToUnixTimeMilliseconds() / 1000.0);
         }

@@ -10,7 +10,7 @@ public class JobsCommandsTests
         "id", "company_name", "city", "neighborhood", "database_name", "agent_id_responsible", "expected_hour_utc",
         "expected_minute_utc", "grace_minutes", "is_active", "current_status", "acknowledged_at_utc", "last_checked_at_utc",
         "last_successful_backup_utc", "last_failed_backup_utc", "created_at_utc", "schedule", "time_zone", "next_expected_utc",
-        "last_drill_utc", "last_drill_status",
+        "last_drill_utc", "last_drill_status", "retention",
     ];
 
     private static async Task<JsonElement[]> ListJsonAsync(CliHarness cli, params string[] extra)

@@ -14,7 +14,7 @@ public class ScanAndEntriesCommandsTests
         "agent_transfer_process_start_time", "agent_transfer_process_timestamp", "agent_transfer_error_message",
         "agent_staged_file_name", "agent_logs_summary", "server_calculated_staged_hash", "server_calculated_staged_size",
         "hash_comparison_result", "error_message", "validated_path", "quarantine_path", "expected_cycle_utc",
-        "content_format", "content_check", "content_check_detail", "created_at_utc",
+        "content_format", "content_check", "content_check_detail", "pruned_at_utc", "trash_path", "purged_at_utc", "held_at_utc", "created_at_utc",
     ];
 
     /// <summary>One good backup (sales) and one corrupted one (hr), as an agent would leave them.</summary>

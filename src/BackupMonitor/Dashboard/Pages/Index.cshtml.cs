@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>The overview: tiles per status, the last scan, and the jobs table (filters, search and sort in the query string).</summary>
-public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.DrillStore drills, Configuration.DrillOptions drillOptions, TimeProvider time, DashboardText text) : DashboardPageModel(text)
+public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.DrillStore drills, Configuration.DrillOptions drillOptions, RetentionBoard retention, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
     [BindProperty(SupportsGet = true)] public string? Company { get; set; }
     [BindProperty(SupportsGet = true)] public string? City { get; set; }
@@ -27,12 +27,15 @@ public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.Dr
 
     /// <summary>Active jobs drilled within DRILL_INTERVAL_DAYS, of all active jobs (SPEC §13).</summary>
     public (int Drilled, int Active, int Days) DrillShare { get; private set; }
+    /// <summary>What validated storage and the trash hold (SPEC §14).</summary>
+    public Persistence.StorageSpace Space { get; private set; } = null!;
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Data = await board.OverviewAsync(Query, cancellationToken);
         var (drilled, active) = await drills.DrilledSinceAsync(time.GetUtcNow().UtcDateTime - drillOptions.Interval, cancellationToken);
         DrillShare = (drilled, active, drillOptions.IntervalDays);
+        Space = await retention.AllAsync(cancellationToken);
     }
 
     public async Task<IActionResult> OnPostScanAsync([FromServices] MeteredScans metered, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace BackupMonitor.Dashboard.Pages;
 
 /// <summary>One job: its settings, a large history strip, 90 days of pictures (size, verification delay, calendar), its entries (every SPEC field, paginated) and, for full keys, (de)activation.</summary>
-public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry registry, Persistence.DrillStore drills, TimeProvider time, DashboardText text) : DashboardPageModel(text)
+public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry registry, Persistence.DrillStore drills, RetentionBoard retention, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
     public const int PageSize = 20;
 
@@ -15,6 +15,8 @@ public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry reg
     public BackupEntry? SizeDrop { get; private set; }
     public JobPictures Pictures { get; private set; } = null!;
     public JobDrills Drills { get; private set; } = null!;
+    /// <summary>Its validated backups with keep or prune and the rule (SPEC §14), and the space its files take.</summary>
+    public RetentionPanel Retention { get; private set; } = null!;
     [TempData] public string? Flash { get; set; }
     /// <summary>The job's next cycle (null while deactivated).</summary>
     public DateTime? NextExpectedUtc { get; private set; }
@@ -28,6 +30,7 @@ public sealed class JobModel(JobBoard board, JobHistory history, JobRegistry reg
         SizeDrop = await board.SizeDropAsync(id, cancellationToken);
         Pictures = await history.PicturesAsync(row.Job, cancellationToken);
         Drills = new JobDrills(await drills.ListAsync(id, null, JobDrills.Shown, cancellationToken), time.GetUtcNow().UtcDateTime.Date);
+        Retention = await retention.JobAsync(id, cancellationToken);
         return Page();
     }
 

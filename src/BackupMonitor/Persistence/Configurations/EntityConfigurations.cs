@@ -21,6 +21,8 @@ internal sealed class ExpectedBackupJobConfiguration : IEntityTypeConfiguration<
         // The API's job listing pages by this key (keyset, SPEC §9).
         job.HasIndex(j => new { j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.Id }).HasDatabaseName("ix_expected_backup_jobs_listing");
         job.Ignore(j => j.WatchedSinceUtc);
+        job.Property(j => j.Retention).HasMaxLength(200);
+        job.Property(j => j.RetentionClaimedBy).HasMaxLength(200);
     }
 }
 
@@ -42,6 +44,9 @@ internal sealed class BackupEntryConfiguration : IEntityTypeConfiguration<Backup
         entry.Property(e => e.AgentReportedHashSha256).HasMaxLength(64);
         entry.Property(e => e.ServerCalculatedStagedHash).HasMaxLength(64);
         entry.Property(e => e.ContentFormat).HasMaxLength(64);
+        // Retention finishes marked moves and purges the trash from these few rows (SPEC §14).
+        entry.HasIndex(e => new { e.ExpectedJobId, e.PrunedAtUtc }).HasDatabaseName("ix_backup_entries_in_trash")
+            .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
     }
 }
 
@@ -119,6 +124,8 @@ internal sealed class ScanRunConfiguration : IEntityTypeConfiguration<ScanRun>
     {
         run.ToTable("scan_runs");
         run.HasIndex(r => r.StartedAtUtc);
+        // The last scan (metrics, the overview) without reading a year of scan records.
+        run.HasIndex(r => new { r.FinishedAtUtc, r.Id }).HasDatabaseName("ix_scan_runs_newest");
     }
 }
 

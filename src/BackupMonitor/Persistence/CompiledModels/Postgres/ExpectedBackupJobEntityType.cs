@@ -20,7 +20,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.ExpectedBackupJob",
                 typeof(ExpectedBackupJob),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 24,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -207,6 +207,36 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 maxLength: 200);
             neighborhood.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             neighborhood.AddAnnotation("Relational:ColumnName", "neighborhood");
+
+            var retention = runtimeEntityType.AddProperty(
+                "Retention",
+                typeof(string),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("Retention", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<Retention>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            retention.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            retention.AddAnnotation("Relational:ColumnName", "retention");
+
+            var retentionClaimedBy = runtimeEntityType.AddProperty(
+                "RetentionClaimedBy",
+                typeof(string),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("RetentionClaimedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<RetentionClaimedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            retentionClaimedBy.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            retentionClaimedBy.AddAnnotation("Relational:ColumnName", "retention_claimed_by");
+
+            var retentionClaimedUntilUtc = runtimeEntityType.AddProperty(
+                "RetentionClaimedUntilUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("RetentionClaimedUntilUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<RetentionClaimedUntilUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            retentionClaimedUntilUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            retentionClaimedUntilUtc.AddAnnotation("Relational:ColumnName", "retention_claimed_until_utc");
 
             var scheduleExpression = runtimeEntityType.AddProperty(
                 "ScheduleExpression",

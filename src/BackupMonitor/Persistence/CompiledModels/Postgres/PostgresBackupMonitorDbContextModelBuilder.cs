@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("2dbbf337-5814-42ea-80b6-5b2ec85bb3d2"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("fd5e6228-bde6-4164-803b-b4d3a77e96d2"), entityTypeCount: 17)
         {
         }
 
@@ -23,6 +23,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
+            var companyRetention = CompanyRetentionEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
@@ -32,6 +33,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
+            var retentionRun = RetentionRunEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
 
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
@@ -46,6 +48,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
+            CompanyRetentionEntityType.CreateAnnotations(companyRetention);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
@@ -55,6 +58,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
+            RetentionRunEntityType.CreateAnnotations(retentionRun);
             ScanRunEntityType.CreateAnnotations(scanRun);
 
             AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);

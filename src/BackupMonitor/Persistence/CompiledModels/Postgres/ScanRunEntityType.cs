@@ -21,7 +21,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 typeof(ScanRun),
                 baseEntityType,
                 propertyCount: 15,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -171,6 +171,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var index = runtimeEntityType.AddIndex(
                 new[] { startedAtUtc });
             index.AddAnnotation("Relational:Name", "ix_scan_runs_started_at_utc");
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { finishedAtUtc, id });
+            index0.AddAnnotation("Relational:Name", "ix_scan_runs_newest");
 
             return runtimeEntityType;
         }

@@ -20,9 +20,9 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 "BackupMonitor.Domain.BackupEntry",
                 typeof(BackupEntry),
                 baseEntityType,
-                propertyCount: 25,
+                propertyCount: 29,
                 foreignKeyCount: 1,
-                unnamedIndexCount: 5,
+                unnamedIndexCount: 6,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -196,6 +196,33 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 nullable: true);
             hashComparisonResult.AddAnnotation("Relational:ColumnName", "hash_comparison_result");
 
+            var heldAtUtc = runtimeEntityType.AddProperty(
+                "HeldAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(BackupEntry).GetProperty("HeldAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(BackupEntry).GetField("<HeldAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            heldAtUtc.AddAnnotation("Relational:ColumnName", "held_at_utc");
+
+            var prunedAtUtc = runtimeEntityType.AddProperty(
+                "PrunedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(BackupEntry).GetProperty("PrunedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(BackupEntry).GetField("<PrunedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            prunedAtUtc.AddAnnotation("Relational:ColumnName", "pruned_at_utc");
+
+            var purgedAtUtc = runtimeEntityType.AddProperty(
+                "PurgedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(BackupEntry).GetProperty("PurgedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(BackupEntry).GetField("<PurgedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            purgedAtUtc.AddAnnotation("Relational:ColumnName", "purged_at_utc");
+
             var quarantinePath = runtimeEntityType.AddProperty(
                 "QuarantinePath",
                 typeof(string),
@@ -231,6 +258,14 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             status.SetSentinelFromProviderValue("success");
             status.AddAnnotation("Relational:ColumnName", "status");
 
+            var trashPath = runtimeEntityType.AddProperty(
+                "TrashPath",
+                typeof(string),
+                propertyInfo: typeof(BackupEntry).GetProperty("TrashPath", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(BackupEntry).GetField("<TrashPath>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            trashPath.AddAnnotation("Relational:ColumnName", "trash_path");
+
             var validatedPath = runtimeEntityType.AddProperty(
                 "ValidatedPath",
                 typeof(string),
@@ -259,12 +294,17 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             index1.AddAnnotation("Relational:Name", "ix_backup_entries_expected_job_id_expected_cycle_utc");
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { expectedJobId, createdAtUtc, id });
-            index2.AddAnnotation("Relational:Name", "ix_backup_entries_job_newest");
+                new[] { expectedJobId, prunedAtUtc });
+            index2.AddAnnotation("Relational:Filter", "\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
+            index2.AddAnnotation("Relational:Name", "ix_backup_entries_in_trash");
 
             var index3 = runtimeEntityType.AddIndex(
+                new[] { expectedJobId, createdAtUtc, id });
+            index3.AddAnnotation("Relational:Name", "ix_backup_entries_job_newest");
+
+            var index4 = runtimeEntityType.AddIndex(
                 new[] { status, agentReportTimestampUtc, expectedJobId });
-            index3.AddAnnotation("Relational:Name", "ix_backup_entries_status_time_job");
+            index4.AddAnnotation("Relational:Name", "ix_backup_entries_status_time_job");
 
             return runtimeEntityType;
         }

@@ -19,7 +19,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 "BackupMonitor.Domain.ExpectedBackupJob",
                 typeof(ExpectedBackupJob),
                 baseEntityType,
-                propertyCount: 21,
+                propertyCount: 24,
                 unnamedIndexCount: 3,
                 keyCount: 1);
 
@@ -187,6 +187,33 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 fieldInfo: typeof(ExpectedBackupJob).GetField("<Neighborhood>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 200);
             neighborhood.AddAnnotation("Relational:ColumnName", "neighborhood");
+
+            var retention = runtimeEntityType.AddProperty(
+                "Retention",
+                typeof(string),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("Retention", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<Retention>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            retention.AddAnnotation("Relational:ColumnName", "retention");
+
+            var retentionClaimedBy = runtimeEntityType.AddProperty(
+                "RetentionClaimedBy",
+                typeof(string),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("RetentionClaimedBy", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<RetentionClaimedBy>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                maxLength: 200);
+            retentionClaimedBy.AddAnnotation("Relational:ColumnName", "retention_claimed_by");
+
+            var retentionClaimedUntilUtc = runtimeEntityType.AddProperty(
+                "RetentionClaimedUntilUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(ExpectedBackupJob).GetProperty("RetentionClaimedUntilUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(ExpectedBackupJob).GetField("<RetentionClaimedUntilUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            retentionClaimedUntilUtc.AddAnnotation("Relational:ColumnName", "retention_claimed_until_utc");
 
             var scheduleExpression = runtimeEntityType.AddProperty(
                 "ScheduleExpression",

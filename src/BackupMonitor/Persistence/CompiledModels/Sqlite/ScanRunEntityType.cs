@@ -20,7 +20,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
                 typeof(ScanRun),
                 baseEntityType,
                 propertyCount: 15,
-                unnamedIndexCount: 1,
+                unnamedIndexCount: 2,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -155,6 +155,10 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var index = runtimeEntityType.AddIndex(
                 new[] { startedAtUtc });
             index.AddAnnotation("Relational:Name", "ix_scan_runs_started_at_utc");
+
+            var index0 = runtimeEntityType.AddIndex(
+                new[] { finishedAtUtc, id });
+            index0.AddAnnotation("Relational:Name", "ix_scan_runs_newest");
 
             return runtimeEntityType;
         }

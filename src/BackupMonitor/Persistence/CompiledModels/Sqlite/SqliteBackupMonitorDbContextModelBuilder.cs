@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fe053a25-7dad-4a29-bdc0-1cb39b3b3f17"), entityTypeCount: 15)
+            : base(skipDetectChanges: false, modelId: new Guid("75710046-86ac-43e7-9ada-a3ce7077f93a"), entityTypeCount: 17)
         {
         }
 
@@ -22,6 +22,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
+            var companyRetention = CompanyRetentionEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
             var destination = DestinationEntityType.Create(this);
             var digest = DigestEntityType.Create(this);
@@ -31,6 +32,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
+            var retentionRun = RetentionRunEntityType.Create(this);
             var scanRun = ScanRunEntityType.Create(this);
 
             AlertRouteEntityType.CreateForeignKey1(alertRoute, destination);
@@ -45,6 +47,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
+            CompanyRetentionEntityType.CreateAnnotations(companyRetention);
             DeliveryEntityType.CreateAnnotations(delivery);
             DestinationEntityType.CreateAnnotations(destination);
             DigestEntityType.CreateAnnotations(digest);
@@ -54,6 +57,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);
+            RetentionRunEntityType.CreateAnnotations(retentionRun);
             ScanRunEntityType.CreateAnnotations(scanRun);
 
             AddAnnotation("ProductVersion", "10.0.4");

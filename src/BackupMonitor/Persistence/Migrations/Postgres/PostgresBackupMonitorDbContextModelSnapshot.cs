@@ -293,6 +293,18 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("hash_comparison_result");
 
+                    b.Property<DateTime?>("HeldAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_at_utc");
+
+                    b.Property<DateTime?>("PrunedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("pruned_at_utc");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("purged_at_utc");
+
                     b.Property<string>("QuarantinePath")
                         .HasColumnType("text")
                         .HasColumnName("quarantine_path");
@@ -312,6 +324,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<string>("TrashPath")
+                        .HasColumnType("text")
+                        .HasColumnName("trash_path");
+
                     b.Property<string>("ValidatedPath")
                         .HasColumnType("text")
                         .HasColumnName("validated_path");
@@ -330,6 +346,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_backup_entries_expected_job_id_expected_cycle_utc");
 
+                    b.HasIndex("ExpectedJobId", "PrunedAtUtc")
+                        .HasDatabaseName("ix_backup_entries_in_trash")
+                        .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
+
                     b.HasIndex("ExpectedJobId", "CreatedAtUtc", "Id")
                         .HasDatabaseName("ix_backup_entries_job_newest");
 
@@ -337,6 +357,29 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_backup_entries_status_time_job");
 
                     b.ToTable("backup_entries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.CompanyRetention", b =>
+                {
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("policy");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at_utc");
+
+                    b.HasKey("CompanyName")
+                        .HasName("pk_company_retention_policies");
+
+                    b.ToTable("company_retention_policies", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
@@ -693,6 +736,20 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("neighborhood");
 
+                    b.Property<string>("Retention")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("retention");
+
+                    b.Property<string>("RetentionClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("retention_claimed_by");
+
+                    b.Property<DateTime?>("RetentionClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retention_claimed_until_utc");
+
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -947,6 +1004,38 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("processed_reports", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.RetentionRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime?>("LastCompletedDayUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_completed_day_utc");
+
+                    b.HasKey("Name")
+                        .HasName("pk_retention_runs");
+
+                    b.ToTable("retention_runs", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "daily"
+                        });
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ScanRun", b =>
                 {
                     b.Property<int>("Id")
@@ -1017,6 +1106,9 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     b.HasIndex("StartedAtUtc")
                         .HasDatabaseName("ix_scan_runs_started_at_utc");
+
+                    b.HasIndex("FinishedAtUtc", "Id")
+                        .HasDatabaseName("ix_scan_runs_newest");
 
                     b.ToTable("scan_runs", (string)null);
                 });

@@ -282,6 +282,18 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("hash_comparison_result");
 
+                    b.Property<DateTime?>("HeldAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_at_utc");
+
+                    b.Property<DateTime?>("PrunedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pruned_at_utc");
+
+                    b.Property<DateTime?>("PurgedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("purged_at_utc");
+
                     b.Property<string>("QuarantinePath")
                         .HasColumnType("TEXT")
                         .HasColumnName("quarantine_path");
@@ -301,6 +313,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("TrashPath")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trash_path");
+
                     b.Property<string>("ValidatedPath")
                         .HasColumnType("TEXT")
                         .HasColumnName("validated_path");
@@ -319,6 +335,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_backup_entries_expected_job_id_expected_cycle_utc");
 
+                    b.HasIndex("ExpectedJobId", "PrunedAtUtc")
+                        .HasDatabaseName("ix_backup_entries_in_trash")
+                        .HasFilter("\"pruned_at_utc\" IS NOT NULL AND \"purged_at_utc\" IS NULL");
+
                     b.HasIndex("ExpectedJobId", "CreatedAtUtc", "Id")
                         .HasDatabaseName("ix_backup_entries_job_newest");
 
@@ -326,6 +346,29 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_backup_entries_status_time_job");
 
                     b.ToTable("backup_entries", (string)null);
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.CompanyRetention", b =>
+                {
+                    b.Property<string>("CompanyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("company_name");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
+
+                    b.Property<DateTime>("UpdatedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at_utc");
+
+                    b.HasKey("CompanyName")
+                        .HasName("pk_company_retention_policies");
+
+                    b.ToTable("company_retention_policies", (string)null);
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Delivery", b =>
@@ -674,6 +717,20 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("neighborhood");
 
+                    b.Property<string>("Retention")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention");
+
+                    b.Property<string>("RetentionClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_claimed_by");
+
+                    b.Property<DateTime?>("RetentionClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention_claimed_until_utc");
+
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
@@ -922,6 +979,38 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("processed_reports", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.RetentionRun", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_by");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until_utc");
+
+                    b.Property<DateTime?>("LastCompletedDayUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_completed_day_utc");
+
+                    b.HasKey("Name")
+                        .HasName("pk_retention_runs");
+
+                    b.ToTable("retention_runs", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "daily"
+                        });
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.ScanRun", b =>
                 {
                     b.Property<int>("Id")
@@ -990,6 +1079,9 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
 
                     b.HasIndex("StartedAtUtc")
                         .HasDatabaseName("ix_scan_runs_started_at_utc");
+
+                    b.HasIndex("FinishedAtUtc", "Id")
+                        .HasDatabaseName("ix_scan_runs_newest");
 
                     b.ToTable("scan_runs", (string)null);
                 });

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BackupMonitor.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBackupMonitorDbContext))]
-    [Migration("20261205071533_Issue21Notices")]
-    partial class Issue21Notices
+    [Migration("20261205065708_Issue22HistoryCounts")]
+    partial class Issue22HistoryCounts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -803,33 +803,15 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<int?>("BackupEntryId")
+                    b.Property<int>("BackupEntryId")
                         .HasColumnType("integer")
                         .HasColumnName("backup_entry_id");
-
-                    b.Property<string>("CompanyName")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("company_name");
 
                     b.Property<DateTime>("CreatedAtUtc")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at_utc");
 
-                    b.Property<string>("DedupeKey")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("dedupe_key");
-
-                    b.Property<string>("Detail")
-                        .HasColumnType("text")
-                        .HasColumnName("detail");
-
-                    b.Property<int?>("DrillId")
-                        .HasColumnType("integer")
-                        .HasColumnName("drill_id");
-
-                    b.Property<int?>("ExpectedJobId")
+                    b.Property<int>("ExpectedJobId")
                         .HasColumnType("integer")
                         .HasColumnName("expected_job_id");
 
@@ -845,46 +827,18 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
-                    b.Property<string>("Payload")
-                        .HasColumnType("text")
-                        .HasColumnName("payload");
-
-                    b.Property<string>("Period")
-                        .HasMaxLength(7)
-                        .HasColumnType("character varying(7)")
-                        .HasColumnName("period");
-
                     b.Property<string>("PreviousJobStatus")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("previous_job_status");
 
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("status");
-
-                    b.Property<string>("Warning")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("warning");
-
                     b.HasKey("Id")
                         .HasName("pk_notices");
 
-                    b.HasIndex("DedupeKey")
-                        .IsUnique()
-                        .HasDatabaseName("ix_notices_dedupe_key");
-
                     b.HasIndex("BackupEntryId", "Kind")
                         .IsUnique()
-                        .HasDatabaseName("ix_notices_backup_entry_id_kind")
-                        .HasFilter("\"dedupe_key\" IS NULL");
-
-                    b.HasIndex("ExpectedJobId", "Kind", "CreatedAtUtc")
-                        .HasDatabaseName("ix_notices_expected_job_id_kind_created_at_utc");
+                        .HasDatabaseName("ix_notices_backup_entry_id_kind");
 
                     b.ToTable("notices", (string)null);
                 });
@@ -1021,6 +975,9 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.HasIndex("StartedAtUtc")
                         .HasDatabaseName("ix_scan_runs_started_at_utc");
 
+                    b.HasIndex("FinishedAtUtc", "Id")
+                        .HasDatabaseName("ix_scan_runs_newest");
+
                     b.ToTable("scan_runs", (string)null);
                 });
 
@@ -1077,6 +1034,7 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("BackupEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
                         .HasConstraintName("fk_notices_backup_entries_backup_entry_id");
                 });
 

@@ -1,0 +1,50 @@
+using BackupMonitor.Persistence;
+using BackupMonitor.Retention;
+
+namespace BackupMonitor.Dashboard;
+
+/// <summary>A job's retention on its page: its plan (keep or prune per validated backup, the rules) and the space its files take.</summary>
+public sealed record RetentionPanel(JobRetentionPlan? Plan, StorageSpace Space);
+
+/// <summary>
+/// Retention as the dashboard shows it (SPEC §14): a job's plan and space, and the space validated storage and the
+/// trash take over all jobs — a sum over every entry, kept a few minutes (<see cref="StorageSpaceCache"/>) so that
+/// the overview's refresh every minute does not read the whole history.
+/// </summary>
+public sealed class RetentionBoard(RetentionPlanner planner, RetentionStore store, StorageSpaceCache cache, TimeProvider time)
+{
+    public async Task<RetentionPanel> JobAsync(int jobId, CancellationToken cancellationToken)
+    {
+        JobRetentionPlan? plan = null;
+        await foreach (var p in planner.PlanAsync(jobId, null, null, cancellationToken)) plan = p;
+        return new RetentionPanel(plan, await store.SpaceAsync(jobId, cancellationToken));
+    }
+
+    public Task<StorageSpace> AllAsync(CancellationToken cancellationToken) =>
+        cache.GetAsync(time.GetUtcNow().UtcDateTime, () => store.SpaceAsync(null, cancellationToken));
+}
+
+/// <summary>The space of all validated storage and the trash, computed at most every <see cref="Lifetime"/>.</summary>
+public sealed class StorageSpaceCache
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private (DateTime At, StorageSpace Space)? kept;
+
+    public async Task<StorageSpace> GetAsync(DateTime nowUtc, Func<Task<StorageSpace>> compute)
+    {
+        if (Fresh(nowUtc) is { } space) return space;
+        await gate.WaitAsync();
+        try
+        {
+            if (Fresh(nowUtc) is { } again) return again;
+            var computed = await compute();
+            kept = (nowUtc, computed);
+            return computed;
+        }
+        finally { gate.Release(); }
+    }
+
+    private StorageSpace? Fresh(DateTime nowUtc) => kept is { } k && nowUtc >= k.At && nowUtc - k.At < Lifetime ? k.Space : null;
+}
