@@ -168,12 +168,13 @@ def main():
     env = read.env_for(root)
     bench.sh("dotnet", dll, "jobs", "list", "--status", "corrupt", env=env)  # creates the schema (migrations)
     today = datetime.datetime.now(datetime.timezone.utc).date()  # history: the DAYS nights before tonight
-    ids = {key: int(scalar(database, f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
-           for key, table in (("entry", "backup_entries"), ("notice", "notices"), ("delivery", "deliveries"))}
     done, summary = int(scalar(database, "SELECT COUNT(*) FROM expected_backup_jobs")), []
     fresh_round = int(scalar(database, "SELECT COUNT(*) FROM scan_runs"))
     for point in points:
         started = time.monotonic()
+        # Ids go on from what is there: the previous point's scans took theirs from the sequences.
+        ids = {key: int(scalar(database, f"SELECT COALESCE(MAX(id), 0) FROM {table}"))
+               for key, table in (("entry", "backup_entries"), ("notice", "notices"), ("delivery", "deliveries"))}
         for table in ("backup_entries", "deliveries", "expected_backup_jobs"):
             read.psql(database, f"ALTER TABLE {table} DISABLE TRIGGER USER")
         loaded = load(database, done, point, today, ids)

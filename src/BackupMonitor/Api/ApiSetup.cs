@@ -51,6 +51,7 @@ public static class ApiSetup
         api.MapNotificationsApi();
         api.MapDestinationsApi();
         api.MapMaintenanceApi();
+        api.MapReportsApi();
         api.MapDrillsApi();
         api.MapAgentsApi();
         app.MapAgentPush();

@@ -90,6 +90,7 @@ public static partial class CliApp
         root.Subcommands.Add(DestinationsCommands.BuildDestinations(context));
         root.Subcommands.Add(DestinationsCommands.BuildRoutes(context));
         root.Subcommands.Add(MaintenanceCommands.Build(context));
+        root.Subcommands.Add(ReportsCommands.Build(context));
         root.Subcommands.Add(DrillsCommands.Build(context));
         root.Subcommands.Add(AgentsCommands.Build(context));
         root.Subcommands.Add(RetentionCommands.Build(context));

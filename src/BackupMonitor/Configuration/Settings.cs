@@ -13,6 +13,7 @@ public sealed record Settings(
     IReadOnlyList<string> ApiReadKeys,
     DeliveryOptions Delivery,
     AlertOptions Alerts,
+    ReportOptions Reports,
     DrillOptions Drills,
     AgentPushOptions AgentPush,
     RetentionOptions Retention)
@@ -32,6 +33,7 @@ public sealed record Settings(
             reader.List("API_READ_KEYS"),
             DeliveryOptions.Read(reader),
             AlertOptions.Read(reader),
+            ReportOptions.Read(reader),
             DrillOptions.Read(reader),
             AgentPushOptions.Read(reader),
             RetentionOptions.Read(reader));

@@ -29,7 +29,7 @@ public sealed record CompanyRow(string Company, int Jobs, int Failing, DateTime?
 }
 
 /// <summary>Per-company figures for the overview, from aggregate queries over the whole estate.</summary>
-public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, CompanyComplianceCache cache)
+public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, CompanyComplianceCache cache, ComplianceStore store, Configuration.ScanOptions scan)
 {
     /// <summary>
     /// Jobs, failing jobs and newest verified backup per company, grouped in SQL (fresh: they match the tiles);
@@ -51,41 +51,37 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
     }
 
     /// <summary>
-    /// The successful entries per job in the window, counted in SQL over an index range (never the entries
-    /// themselves), capped per job by the cycles it owed (<see cref="Compliance.FromCount"/>), summed per company.
+    /// Each company's verified and owed cycles over 30 days, by the one computation of the monthly report
+    /// (<see cref="Compliance.Cycles"/>): only success entries are read (an index range), excluded cycles are not owed.
     /// </summary>
     private async Task<IReadOnlyDictionary<string, (int Verified, int Expected)>> ComplianceAsync(DateTime now, CancellationToken cancellationToken)
     {
-        var since = Compliance.Since(now);
-        var successes = await db.Entries.AsNoTracking()
-            .Where(e => e.Status == BackupEntryStatus.Success && e.AgentReportTimestampUtc >= since)
-            .GroupBy(e => e.ExpectedJobId).Select(g => new { JobId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.JobId, g => g.Count, cancellationToken);
-        var jobs = await ActiveJobs().Select(j => new ExpectedBackupJob
+        var perJob = await CyclesAsync(now, null, cancellationToken);
+        return perJob.GroupBy(j => j.Job.CompanyName, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
         {
-            Id = j.Id, CompanyName = j.CompanyName, City = "", Neighborhood = "", DatabaseName = "", AgentIdResponsible = "",
-            ExpectedHourUtc = j.ExpectedHourUtc, ExpectedMinuteUtc = j.ExpectedMinuteUtc, GraceMinutes = j.GraceMinutes,
-            CreatedAtUtc = j.CreatedAtUtc, ActiveSinceUtc = j.ActiveSinceUtc,
-        }).ToListAsync(cancellationToken);
-        return jobs.GroupBy(j => j.CompanyName, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
-        {
-            var cycles = g.Select(j => Compliance.FromCount(j, successes.GetValueOrDefault(j.Id), now)).ToList();
-            return (cycles.Sum(c => c.Verified), cycles.Sum(c => c.Expected));
+            var counts = ComplianceCounts.Sum(g.Select(j => ComplianceCounts.Of(j.Cycles)));
+            return (counts.Success, counts.Expected - counts.Excluded);
         }, StringComparer.Ordinal);
     }
 
-    /// <summary>One company's last 30 days, day by day (its jobs' successful entries in the window: a few thousand rows at most).</summary>
+    /// <summary>One company's last 30 days, day by day (a cycle's UTC day), from the same computation.</summary>
     public async Task<IReadOnlyList<ComplianceDay>> DailyAsync(string company, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var since = Compliance.Since(now);
         var lower = company.ToLowerInvariant();
-        var jobs = await ActiveJobs().Where(j => j.CompanyName == company || j.CompanyName.ToLower() == lower).ToListAsync(cancellationToken);
-        var ids = jobs.Select(j => j.Id).ToList();
-        var times = ids.Count == 0 ? [] : await db.Entries.AsNoTracking()
-            .Where(e => ids.Contains(e.ExpectedJobId) && e.Status == BackupEntryStatus.Success && e.AgentReportTimestampUtc >= since)
-            .Select(e => new { e.ExpectedJobId, Time = e.AgentReportTimestampUtc!.Value }).ToListAsync(cancellationToken);
-        return Compliance.Daily(jobs, times.ToLookup(t => t.ExpectedJobId, t => t.Time), now);
+        var ids = await ActiveJobs().Where(j => j.CompanyName == company || j.CompanyName.ToLower() == lower).Select(j => j.Id).ToListAsync(cancellationToken);
+        if (ids.Count == 0) return Compliance.Daily([], now);
+        var perJob = await CyclesAsync(now, ids, cancellationToken);
+        return Compliance.Daily(perJob.Select(j => j.Cycles), now);
+    }
+
+    /// <summary>The active jobs' decided cycles of the 30-day window.</summary>
+    private async Task<List<(ExpectedBackupJob Job, IReadOnlyList<JobCycle> Cycles)>> CyclesAsync(DateTime now, IReadOnlyCollection<int>? ids, CancellationToken cancellationToken)
+    {
+        var (from, to) = Compliance.Window(now);
+        var facts = await store.FactsAsync(from, to, scan.MissingGraceMinutes, jobIds: ids, successesOnly: true, cancellationToken: cancellationToken);
+        var windows = await store.WindowsAsync(cancellationToken);
+        return facts.Where(f => f.Job.IsActive).Select(f => (f.Job, Compliance.Cycles(f, windows, from, to, now))).ToList();
     }
 
     private IQueryable<ExpectedBackupJob> ActiveJobs() => db.Jobs.AsNoTracking().Where(j => j.IsActive);

@@ -19,7 +19,7 @@ public sealed class PictureText
     public required string VerifiedAfter { get; init; }
     public required Func<int, string, string> VerifiedAfterSummary { get; init; }
     public required string Calendar { get; init; }
-    public required Func<int, int, int, string> CalendarSummary { get; init; }
+    public required Func<int, int, int, int, string> CalendarSummary { get; init; }
     public required string FiguresAsTable { get; init; }
     public required string SizeDrop { get; init; }
     public required string Minutes { get; init; }
@@ -43,7 +43,8 @@ public sealed class PictureText
         VerifiedAfter = "Verified after (minutes from backup to verification)",
         VerifiedAfterSummary = (entries, median) => $"{entries} verified backups; median delay {median} minutes.",
         Calendar = "Cycles as a calendar",
-        CalendarSummary = (ok, bad, none) => $"{ok} cycles verified, {bad} failed or missed, {none} without any report.",
+        CalendarSummary = (ok, bad, none, idle) => $"{ok} cycles verified, {bad} failed or missed, {none} without any report"
+            + (idle > 0 ? $"; {idle} days expected no backup (before the job existed, while it was deactivated, or off its schedule)." : "."),
         FiguresAsTable = "The same figures as a table",
         SizeDrop = "size drop",
         Minutes = "min",
@@ -68,7 +69,8 @@ public sealed class PictureText
         VerifiedAfter = "Vérifiée après (minutes entre la sauvegarde et sa vérification)",
         VerifiedAfterSummary = (entries, median) => $"{entries} sauvegardes vérifiées ; délai médian {median} minutes.",
         Calendar = "Cycles en calendrier",
-        CalendarSummary = (ok, bad, none) => $"{ok} cycles vérifiés, {bad} en échec ou manqués, {none} sans aucun rapport.",
+        CalendarSummary = (ok, bad, none, idle) => $"{ok} cycles vérifiés, {bad} en échec ou manqués, {none} sans aucun rapport"
+            + (idle > 0 ? $" ; {idle} jours sans sauvegarde attendue (avant la création de la tâche, pendant sa désactivation ou hors de sa planification)." : "."),
         FiguresAsTable = "Les mêmes chiffres en tableau",
         SizeDrop = "baisse de taille",
         Minutes = "min",

@@ -6,8 +6,12 @@ namespace BackupMonitor.Dashboard;
 /// <summary>One cycle of a job's history strip: its expected time and what its entries said (oldest first).</summary>
 public sealed record StripCell(DateTime CycleUtc, IReadOnlyList<BackupEntryStatus> Statuses)
 {
-    /// <summary>The cycle's colour: its latest entry (a late success after a missed deadline shows the recovery). Null: no report.</summary>
-    public BackupEntryStatus? Status => Statuses.Count == 0 ? null : Statuses[^1];
+    /// <summary>
+    /// The cycle's colour, decided as the compliance report decides it (SPEC §12): success when any of its entries is
+    /// one, else its latest entry's status. Null: no report.
+    /// </summary>
+    public BackupEntryStatus? Status => Statuses.Count == 0 ? null
+        : Statuses.Contains(BackupEntryStatus.Success) ? BackupEntryStatus.Success : Statuses[^1];
 }
 
 /// <summary>
@@ -32,8 +36,15 @@ public static class HistoryStrip
 {
     public const int Days = 30;
 
-    public static IReadOnlyList<StripDay> Build(ExpectedBackupJob job, IEnumerable<StripEntry> entries, DateTime nowUtc, int days = Days)
+    /// <summary>
+    /// <paramref name="watched"/>: the job's watched periods (<see cref="Compliance.PeriodsOf"/>); a cycle outside them —
+    /// before the job existed, while it was deactivated — is not expected and is drawn as a day without a cycle.
+    /// Null: since the job was last (re)activated (what the scan holds it to).
+    /// </summary>
+    public static IReadOnlyList<StripDay> Build(ExpectedBackupJob job, IEnumerable<StripEntry> entries, DateTime nowUtc, int days = Days,
+        IReadOnlyList<WatchedPeriod>? watched = null)
     {
+        watched ??= [new WatchedPeriod(job.WatchedSinceUtc, null, null, 0)];
         var schedule = Schedule.TryOf(job) ?? Schedule.Daily(0, 0); // an unreadable schedule: the strip still shows the days
         var current = Cycles.CycleOf(nowUtc, schedule);
         var lastDay = DateOnly.FromDateTime(schedule.ToLocal(current));
@@ -42,6 +53,7 @@ public static class HistoryStrip
             ? Enumerable.Range(0, days).Select(i => current.AddDays(i - (days - 1))).ToList()
             : schedule.Between(nowUtc - TimeSpan.FromDays(days + 1), current)
                 .Where(c => DateOnly.FromDateTime(schedule.ToLocal(c)) >= firstDay).ToList();
+        cycles = cycles.Where(c => watched.Any(p => p.Contains(c))).ToList();
         var first = cycles.Count > 0 ? cycles[0] : current;
         var byCycle = entries
             .Select(e => (Cycle: Cycles.CycleOf(e.TimeUtc, schedule), Entry: e))

@@ -106,8 +106,18 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
             .Select(e => new StripEntry(e.ExpectedJobId, e.AgentReportTimestampUtc ?? e.ExpectedCycleUtc ?? e.CreatedAtUtc, e.Id, e.Status))
             .ToListAsync(cancellationToken);
         var byJob = entries.ToLookup(e => e.JobId);
-        return jobs.ToDictionary(j => j.Id, j => HistoryStrip.Build(j, byJob[j.Id], now));
+        var watched = await WatchedAsync(db, ids, cancellationToken);
+        return jobs.ToDictionary(j => j.Id, j => HistoryStrip.Build(j, byJob[j.Id], now, watched: Watched(j, watched)));
     }
+
+    /// <summary>The kept watched periods of these jobs (SPEC §12), in one query.</summary>
+    internal static async Task<ILookup<int, JobActivePeriod>> WatchedAsync(BackupMonitorDbContext db, IReadOnlyCollection<int> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? Array.Empty<JobActivePeriod>().ToLookup(p => p.ExpectedJobId)
+            : (await db.JobActivePeriods.AsNoTracking().Where(p => ids.Contains(p.ExpectedJobId)).ToListAsync(cancellationToken)).ToLookup(p => p.ExpectedJobId);
+
+    /// <summary>A job's watched spans for its strip; null (since its last activation) when none were kept for it.</summary>
+    internal static IReadOnlyList<Decisions.WatchedPeriod>? Watched(ExpectedBackupJob job, ILookup<int, JobActivePeriod> kept) =>
+        kept[job.Id].Any() ? Decisions.Compliance.PeriodsOf(job, kept[job.Id], 0) : null;
 
     private static List<string> Distinct(IEnumerable<string> values) =>
         values.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();

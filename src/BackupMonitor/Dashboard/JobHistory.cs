@@ -38,7 +38,8 @@ public sealed class JobHistory(BackupMonitorDbContext db, TimeProvider time)
                 dropped.Contains(r.Id)))
             .Where(p => p.TimeUtc >= first)
             .OrderBy(p => p.TimeUtc).ThenBy(p => p.EntryId).ToList();
-        var cells = HistoryStrip.Build(job, points.Select(p => new StripEntry(job.Id, p.TimeUtc, p.EntryId, p.Status)), now, Days);
+        var watched = JobBoard.Watched(job, await JobBoard.WatchedAsync(db, [job.Id], cancellationToken));
+        var cells = HistoryStrip.Build(job, points.Select(p => new StripEntry(job.Id, p.TimeUtc, p.EntryId, p.Status)), now, Days, watched);
         return new JobPictures(first, Days, points, cells);
     }
 }

@@ -15,7 +15,7 @@ public sealed class MaintenanceMarks(BackupMonitorDbContext db, TimeProvider tim
         if (open is null)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            open = (await db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync()).Where(w => MaintenanceCoverage.IsOpen(w, now)).ToList();
+            open = (await db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync()).Where(w => MaintenanceCoverage.IsOpen(w, now)).ToList();
         }
         return open.FirstOrDefault(w => MaintenanceCoverage.Matches(w, job));
     }

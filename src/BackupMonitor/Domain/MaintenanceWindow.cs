@@ -19,6 +19,11 @@ public sealed class MaintenanceWindow
     public string TimeZone { get; set; } = Schedule.DefaultTimeZone;
     public string? Reason { get; set; }
     public DateTime CreatedAtUtc { get; set; }
+    /// <summary>
+    /// When it was removed (null: in force). A removed window is kept: it still excludes, in compliance reports
+    /// (SPEC §12), the cycles it covered while it existed; everything else reads only windows in force.
+    /// </summary>
+    public DateTime? RemovedAtUtc { get; set; }
 
     public bool IsRecurring => ScheduleExpression is not null;
 

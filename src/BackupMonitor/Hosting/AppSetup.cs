@@ -27,6 +27,7 @@ public static class AppSetup
         services.AddSingleton(settings.Delivery);
         services.AddSingleton(settings.Content);
         services.AddSingleton(settings.Alerts);
+        services.AddSingleton(settings.Reports);
         services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
@@ -35,6 +36,9 @@ public static class AppSetup
         services.AddScanning();
         services.AddScoped<JobRegistry>();
         services.AddScoped<KeysetPages>();
+        services.AddScoped<ComplianceStore>();
+        services.AddScoped<MonthlyReports.ComplianceReports>();
+        services.AddScoped<MonthlyReports.ReportPage>();
         services.AddDrills(settings);
         services.AddScoped<AgentRegistry>();
         services.AddRetention(settings.Retention);

@@ -26,8 +26,12 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (problems.Count > 0) throw new JobValidationException(problems);
         await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), null, cancellationToken);
         var job = request.ToJob(time.UtcNow());
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
+        db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.CreatedAtUtc));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return job;
     }
 
@@ -44,9 +48,10 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         await EnsureFreeAsync(request.AgentId, request.DatabaseName!.Trim(), id, cancellationToken);
         var wanted = request.ToJob(job.CreatedAtUtc);
         // Occurrences of a new schedule that passed before the change are not backups the site failed to send.
-        if (wanted.ExpectedHourUtc != job.ExpectedHourUtc || wanted.ExpectedMinuteUtc != job.ExpectedMinuteUtc
-            || wanted.ScheduleExpression != job.ScheduleExpression || wanted.TimeZone != job.TimeZone)
-            job.ActiveSinceUtc = time.UtcNow();
+        var now = time.UtcNow();
+        var rescheduled = wanted.ExpectedHourUtc != job.ExpectedHourUtc || wanted.ExpectedMinuteUtc != job.ExpectedMinuteUtc
+            || wanted.ScheduleExpression != job.ScheduleExpression || wanted.TimeZone != job.TimeZone;
+        if (rescheduled) job.ActiveSinceUtc = now;
         job.CompanyName = wanted.CompanyName;
         job.City = wanted.City;
         job.Neighborhood = wanted.Neighborhood;
@@ -56,7 +61,10 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         job.ExpectedMinuteUtc = wanted.ExpectedMinuteUtc;
         job.ScheduleExpression = wanted.ScheduleExpression;
         job.TimeZone = wanted.TimeZone;
+        var regraced = job.GraceMinutes != wanted.GraceMinutes;
         job.GraceMinutes = wanted.GraceMinutes;
+        // The active period ends and a new one starts with the new schedule: the months before keep theirs (SPEC §12).
+        if (job.IsActive && (rescheduled || regraced)) await ReopenPeriodAsync(job, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return job;
     }
@@ -88,6 +96,8 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Jobs.AddRange(jobs);
         await db.SaveChangesAsync(cancellationToken);
+        db.JobActivePeriods.AddRange(jobs.Select(j => JobActivePeriod.Open(j, now)));
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return jobs;
     }
@@ -110,6 +120,7 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return false;
+        if (job.IsActive) await ClosePeriodAsync(job, time.UtcNow(), cancellationToken);
         job.IsActive = false;
         await db.SaveChangesAsync(cancellationToken);
         return true;
@@ -122,7 +133,11 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return false;
-        if (!job.IsActive) job.ActiveSinceUtc = time.UtcNow(); // the days it was off are not missed backups
+        if (!job.IsActive)
+        {
+            job.ActiveSinceUtc = time.UtcNow(); // the days it was off are not missed backups
+            db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.ActiveSinceUtc.Value));
+        }
         job.IsActive = true;
         await db.SaveChangesAsync(cancellationToken);
         return true;
@@ -176,5 +191,24 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (other is not null)
             throw new DuplicateJobException(
                 $"agent '{agentId}' and database '{databaseName}' already have job {other.Id}{(other.IsActive ? "" : " (inactive)")}");
+    }
+
+    /// <summary>Closes the job's open period at <paramref name="nowUtc"/> (a job registered before periods were kept gets its first one closed).</summary>
+    private async Task ClosePeriodAsync(ExpectedBackupJob job, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var open = await db.JobActivePeriods.Where(p => p.ExpectedJobId == job.Id && p.UntilUtc == null).ToListAsync(cancellationToken);
+        if (open.Count == 0 && !await db.JobActivePeriods.AnyAsync(p => p.ExpectedJobId == job.Id, cancellationToken))
+            open.Add(db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.WatchedSinceUtc)).Entity);
+        foreach (var period in open) period.UntilUtc = nowUtc;
+    }
+
+    private async Task ReopenPeriodAsync(ExpectedBackupJob changed, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        var before = db.Entry(changed).OriginalValues.ToObject() as ExpectedBackupJob ?? changed;
+        var open = await db.JobActivePeriods.Where(p => p.ExpectedJobId == changed.Id && p.UntilUtc == null).ToListAsync(cancellationToken);
+        if (open.Count == 0 && !await db.JobActivePeriods.AnyAsync(p => p.ExpectedJobId == changed.Id, cancellationToken))
+            open.Add(db.JobActivePeriods.Add(JobActivePeriod.Open(before, before.WatchedSinceUtc)).Entity);
+        foreach (var period in open) period.UntilUtc = nowUtc;
+        db.JobActivePeriods.Add(JobActivePeriod.Open(changed, nowUtc));
     }
 }

@@ -30,6 +30,7 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<JobActivePeriod> JobActivePeriods => Set<JobActivePeriod>();
     public DbSet<Drill> Drills => Set<Drill>();
     public DbSet<DrillSlot> DrillSlots => Set<DrillSlot>();
     public DbSet<Agent> Agents => Set<Agent>();

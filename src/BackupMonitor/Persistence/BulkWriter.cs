@@ -14,6 +14,7 @@ namespace BackupMonitor.Persistence;
 /// On SQLite the statement is prepared once and each row's values bound by index through SQLitePCL
 /// (<see cref="SqliteRows"/>) instead of Microsoft.Data.Sqlite's by-name binding and reader per row (bench/README.md,
 /// issue 12). The parameters @p0, @p1, ... appear in the SQL in the columns' order, so SQLite numbers them 1, 2, ...
+/// On PostgreSQL all the rows go in one statement, a column per array parameter (<see cref="PostgresRows"/>, issue 22).
 /// </summary>
 public static class BulkWriter
 {
@@ -40,6 +41,11 @@ public static class BulkWriter
                 }
                 return;
             }
+        }
+        if (db.Database.IsNpgsql())
+        {
+            await PostgresRows.InsertAsync(db, rows, key, generated, columns, cancellationToken);
+            return;
         }
         var binder = new Binder(command, columns);
         foreach (var row in rows)
@@ -76,6 +82,10 @@ public static class BulkWriter
                     cancellationToken.ThrowIfCancellationRequested();
                     sqlite.Execute(row);
                 }
+            }
+            else if (db.Database.IsNpgsql())
+            {
+                await PostgresRows.UpdateAsync(db, rows, columns, cancellationToken);
             }
             else
             {

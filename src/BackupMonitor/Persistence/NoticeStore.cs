@@ -20,7 +20,7 @@ public sealed class NoticeStore(BackupMonitorDbContext db, DestinationCatalog ca
     {
         var destinations = await catalog.DestinationsAsync(cancellationToken);
         var routes = await catalog.RoutesAsync(cancellationToken);
-        var windows = await db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync(cancellationToken);
         var acknowledged = jobs.Where(j => j.AcknowledgedAtUtc is not null).ToDictionary(j => j.Id, j => j.AcknowledgedAtUtc!.Value);
         var lastAlerts = new Dictionary<int, DateTime>();
         if (alerts.Mode == AlertMode.OnChange && jobs.Count > 0)

@@ -43,8 +43,9 @@ public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims)
     public Task<Dictionary<string, string>> CompanyPoliciesAsync(CancellationToken cancellationToken) =>
         db.CompanyRetentions.AsNoTracking().ToDictionaryAsync(c => c.CompanyName, c => c.Policy, StringComparer.Ordinal, cancellationToken);
 
+    /// <summary>The windows in force: a removed window is kept for the compliance reports' history only.</summary>
     public Task<List<MaintenanceWindow>> MaintenanceWindowsAsync(CancellationToken cancellationToken) =>
-        db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);
+        db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync(cancellationToken);
 
     /// <summary>The validated backups of these jobs (SPEC §14: `success`, a validated file, not pruned).</summary>
     public async Task<ILookup<int, StoredBackup>> BackupsAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken)

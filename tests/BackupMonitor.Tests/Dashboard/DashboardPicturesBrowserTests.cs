@@ -101,6 +101,50 @@ public sealed class DashboardPicturesBrowserTests(DashboardServer server, ITestO
         Print(await DashboardServer.ScreenshotAsync(page, "company-compliance"));
     }
 
+    [Fact]
+    public async Task A_young_job_with_quick_verifications_has_full_width_charts_distinct_round_ticks_and_no_expected_days_before_it_existed()
+    {
+        await using var host = await DashboardTestHost.StartAsync();
+        var job = DashboardSeed.Job("Umbrella", "Lille", "Gare", "young", JobStatus.Ok);
+        job.CreatedAtUtc = DashboardTestHost.Now.AddDays(-20).AddHours(-8);
+        await host.SeedAsync(db =>
+        {
+            db.Jobs.Add(job);
+            return Task.CompletedTask;
+        });
+        await host.SeedAsync(db =>
+        {
+            for (var day = 19; day >= 0; day--)
+            {
+                var operation = DashboardTestHost.Now.Date.AddDays(-day).AddHours(2).AddMinutes(10);
+                // Verified 0 to 1.5 minutes after the backup: the delay axis used to read "1 min, 1 min, 0 min".
+                db.Entries.Add(new BackupEntry
+                {
+                    ExpectedJobId = job.Id, Status = BackupEntryStatus.Success, AgentReportTimestampUtc = operation,
+                    CreatedAtUtc = operation.AddSeconds(day % 4 * 30), ServerCalculatedStagedSize = 1_000_000 + day * 1000,
+                });
+            }
+            return Task.CompletedTask;
+        });
+        var page = await PageOnAsync(host);
+        await page.GotoAsync($"{Origin}/jobs/{job.Id}");
+
+        var section = await page.Locator("section.pictures").BoundingBoxAsync();
+        foreach (var id in new[] { "size-chart", "delay-chart" })
+        {
+            var box = await page.Locator($"svg#{id}").BoundingBoxAsync();
+            Assert.True(box!.Width >= section!.Width * 0.95, $"{id} is {box.Width} px wide in a card of {section.Width} px");
+        }
+        var ticks = await page.Locator("svg#delay-chart text.tick").AllTextContentsAsync();
+        Assert.Equal(ticks.Count, ticks.Distinct().Count());
+        Assert.Equal(["0 min", "1 min", "2 min"], ticks);
+        // 90 days drawn, of which the 20 since the job was registered expect a backup; the 70 before are drawn as without a cycle.
+        await Assertions.Expect(page.Locator("svg#calendar-chart rect.day")).ToHaveCountAsync(90);
+        await Assertions.Expect(page.Locator("svg#calendar-chart rect.day.st-nocycle")).ToHaveCountAsync(70);
+        await Assertions.Expect(page.Locator("svg#calendar-chart rect.day.st-ok")).ToHaveCountAsync(20);
+        Print(await DashboardServer.ScreenshotAsync(page, "job-pictures-young"));
+    }
+
     private void Print(IReadOnlyList<string> paths)
     {
         foreach (var path in paths) output.WriteLine($"screenshot: {path}");

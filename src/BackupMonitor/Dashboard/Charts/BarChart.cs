@@ -18,10 +18,11 @@ public static class BarChart
     private const int Width = 720, Height = 180, Left = 64, Right = 8, Top = 12, Bottom = 24;
 
     public static IHtmlContent Render(string id, string title, string description, DateTime firstDayUtc, int days,
-        IReadOnlyList<Bar> bars, Func<double, string> formatValue, double? fixedMax = null)
+        IReadOnlyList<Bar> bars, Func<double, string> formatValue, double? fixedMax = null, double minStep = 1)
     {
         var html = HtmlEncoder.Default;
-        var max = fixedMax ?? Math.Max(1, bars.Where(b => b.Value is not null).Select(b => b.Value!.Value).DefaultIfEmpty(0).Max());
+        var ticks = fixedMax is { } f ? [0, f / 2, f] : Ticks(bars.Where(b => b.Value is not null).Select(b => b.Value!.Value).DefaultIfEmpty(0).Max(), minStep);
+        var max = ticks[^1];
         var plotWidth = Width - Left - Right;
         var plotHeight = Height - Top - Bottom;
         var slot = (double)plotWidth / days;
@@ -29,11 +30,11 @@ public static class BarChart
         svg.Append(CultureInfo.InvariantCulture,
             $"""<svg class="chart" id="{id}" viewBox="0 0 {Width} {Height}" width="100%" role="img" aria-labelledby="{id}-t {id}-d" preserveAspectRatio="xMinYMin meet">""");
         svg.Append(CultureInfo.InvariantCulture, $"""<title id="{id}-t">{html.Encode(title)}</title><desc id="{id}-d">{html.Encode(description)}</desc>""");
-        foreach (var fraction in new[] { 0.0, 0.5, 1.0 })
+        foreach (var tick in ticks)
         {
-            var y = Top + plotHeight * (1 - fraction);
+            var y = Top + plotHeight * (1 - tick / max);
             svg.Append(CultureInfo.InvariantCulture, $"""<line class="grid" x1="{Left}" x2="{Width - Right}" y1="{y:0.#}" y2="{y:0.#}"/>""");
-            svg.Append(CultureInfo.InvariantCulture, $"""<text class="axis" x="{Left - 6}" y="{y + 4:0.#}" text-anchor="end">{html.Encode(formatValue(max * fraction))}</text>""");
+            svg.Append(CultureInfo.InvariantCulture, $"""<text class="axis tick" x="{Left - 6}" y="{y + 4:0.#}" text-anchor="end">{html.Encode(formatValue(tick))}</text>""");
         }
         foreach (var bar in bars)
         {
@@ -62,6 +63,22 @@ public static class BarChart
         }
         svg.Append("</svg>");
         return new HtmlString(svg.ToString());
+    }
+
+    /// <summary>
+    /// The value axis: 0 and 2 to 5 round, evenly spaced ticks (a step of 1, 2 or 5 × 10ⁿ, never below
+    /// <paramref name="minStep"/>), the last at or above <paramref name="largest"/> — so no two ticks ever read the same
+    /// (delays of 0–1 min gave "1 min, 1 min, 0 min" with ticks at max, max/2, 0).
+    /// </summary>
+    public static double[] Ticks(double largest, double minStep = 1)
+    {
+        if (!(largest > 0)) largest = minStep;
+        var rough = largest / 4;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        var step = new[] { 1, 2, 5, 10 }.Select(m => m * magnitude).First(m => m >= rough);
+        step = Math.Max(step, minStep);
+        var count = (int)Math.Ceiling(largest / step - 1e-9);
+        return Enumerable.Range(0, Math.Max(1, count) + 1).Select(i => i * step).ToArray();
     }
 
     /// <summary>Bytes as a person reads them: 1.2 GB, 640 MB, 12 kB (decimal units, as `ls -h --si`).</summary>

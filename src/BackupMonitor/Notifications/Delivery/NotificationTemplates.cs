@@ -38,6 +38,16 @@ public sealed class NotificationTemplates(DeliveryOptions options)
         return part == "html" ? template.Render(context, Html) : template.Render(context);
     }
 
+    /// <summary>Renders one part from a nested model (lists and dictionaries: a monthly report's companies, jobs and calendar).</summary>
+    public string RenderModel(string kind, string language, string part, IReadOnlyDictionary<string, object?> model)
+    {
+        var template = parsed.GetOrAdd($"{kind}.{language}.{part}.liquid", Parse);
+        var context = new TemplateContext(Options);
+        foreach (var (key, value) in model)
+            if (value is not null) context.SetValue(key, value);
+        return part is "html" or "page" ? template.Render(context, Html) : template.Render(context);
+    }
+
     private IFluidTemplate Parse(string name)
     {
         var (source, origin) = Read(name);

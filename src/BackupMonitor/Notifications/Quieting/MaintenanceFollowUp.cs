@@ -37,7 +37,7 @@ public sealed class MaintenanceFollowUp(
             .Join(db.Notices.Where(n => n.ExpectedJobId != null), d => d.NoticeId, n => n.Id, (d, n) => new { d.Id, WindowId = d.SuppressedByWindowId!.Value, d.CreatedAtUtc, ExpectedJobId = n.ExpectedJobId!.Value })
             .ToListAsync(cancellationToken);
         if (marked.Count == 0) return 0;
-        var windows = await db.MaintenanceWindows.AsNoTracking().ToDictionaryAsync(w => w.Id, cancellationToken);
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).ToDictionaryAsync(w => w.Id, cancellationToken);
         var jobIds = marked.Select(m => m.ExpectedJobId).Distinct().ToList();
         var jobs = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToListAsync(cancellationToken);
         var alerted = 0;

@@ -27,12 +27,17 @@ public sealed class MaintenanceRegistry(BackupMonitorDbContext db, TimeProvider 
     }
 
     public Task<List<MaintenanceWindow>> ListAsync(CancellationToken cancellationToken) =>
-        db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);
+        db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync(cancellationToken);
 
-    /// <summary>Removing a window ends it now: a job it covered that is still failing one grace period later gets its alert.</summary>
+    /// <summary>
+    /// Removing a window ends it now: a job it covered that is still failing one grace period later gets its alert.
+    /// The row is kept, marked removed: compliance reports still exclude the cycles it covered while it existed.
+    /// </summary>
     public async Task RemoveAsync(int id, CancellationToken cancellationToken)
     {
-        if (await db.MaintenanceWindows.Where(w => w.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        var now = time.UtcNow();
+        if (await db.MaintenanceWindows.Where(w => w.Id == id && w.RemovedAtUtc == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(w => w.RemovedAtUtc, now), cancellationToken) == 0)
             throw new RoutingRequestException(RoutingProblem.NotFound, "id", $"no maintenance window {id}");
     }
 

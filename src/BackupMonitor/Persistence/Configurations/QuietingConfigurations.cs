@@ -19,6 +19,19 @@ internal sealed class MaintenanceWindowConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class JobActivePeriodConfiguration : IEntityTypeConfiguration<JobActivePeriod>
+{
+    public void Configure(EntityTypeBuilder<JobActivePeriod> period)
+    {
+        period.ToTable("job_active_periods");
+        period.HasOne<ExpectedBackupJob>().WithMany().HasForeignKey(p => p.ExpectedJobId).OnDelete(DeleteBehavior.Cascade);
+        period.Property(p => p.ScheduleExpression).HasMaxLength(200).HasColumnName("schedule");
+        period.Property(p => p.TimeZone).HasMaxLength(64).HasDefaultValue(Schedule.DefaultTimeZone);
+        // A month's report reads the periods of every job that overlap it.
+        period.HasIndex(p => new { p.ExpectedJobId, p.FromUtc });
+    }
+}
+
 internal sealed class DigestConfiguration : IEntityTypeConfiguration<Digest>
 {
     public void Configure(EntityTypeBuilder<Digest> digest)

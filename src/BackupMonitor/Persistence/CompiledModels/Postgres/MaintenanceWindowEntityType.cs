@@ -20,7 +20,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 "BackupMonitor.Domain.MaintenanceWindow",
                 typeof(MaintenanceWindow),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 keyCount: 1);
 
             var id = runtimeEntityType.AddProperty(
@@ -112,6 +112,16 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
                 maxLength: 500);
             reason.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             reason.AddAnnotation("Relational:ColumnName", "reason");
+
+            var removedAtUtc = runtimeEntityType.AddProperty(
+                "RemovedAtUtc",
+                typeof(DateTime?),
+                propertyInfo: typeof(MaintenanceWindow).GetProperty("RemovedAtUtc", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(MaintenanceWindow).GetField("<RemovedAtUtc>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true,
+                valueConverter: new UtcDateTimeConverter());
+            removedAtUtc.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            removedAtUtc.AddAnnotation("Relational:ColumnName", "removed_at_utc");
 
             var scheduleExpression = runtimeEntityType.AddProperty(
                 "ScheduleExpression",

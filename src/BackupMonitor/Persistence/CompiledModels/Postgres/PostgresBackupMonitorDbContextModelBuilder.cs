@@ -12,7 +12,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("fd5e6228-bde6-4164-803b-b4d3a77e96d2"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("3ca1d174-431f-438e-8d8a-d39995c46cb4"), entityTypeCount: 18)
         {
         }
 
@@ -30,6 +30,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             var drill = DrillEntityType.Create(this);
             var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -41,6 +42,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
             DrillEntityType.CreateForeignKey1(drill, backupEntry);
             DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
+            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentEntityType.CreateAnnotations(agent);
@@ -55,6 +57,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             DrillEntityType.CreateAnnotations(drill);
             DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);

@@ -11,7 +11,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("75710046-86ac-43e7-9ada-a3ce7077f93a"), entityTypeCount: 17)
+            : base(skipDetectChanges: false, modelId: new Guid("66296a8a-472c-4c5c-be27-4657e46a7547"), entityTypeCount: 18)
         {
         }
 
@@ -29,6 +29,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             var drill = DrillEntityType.Create(this);
             var drillSlot = DrillSlotEntityType.Create(this);
             var expectedBackupJob = ExpectedBackupJobEntityType.Create(this);
+            var jobActivePeriod = JobActivePeriodEntityType.Create(this);
             var maintenanceWindow = MaintenanceWindowEntityType.Create(this);
             var notice = NoticeEntityType.Create(this);
             var processedReport = ProcessedReportEntityType.Create(this);
@@ -40,6 +41,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DeliveryEntityType.CreateForeignKey1(delivery, notice);
             DrillEntityType.CreateForeignKey1(drill, backupEntry);
             DrillEntityType.CreateForeignKey2(drill, expectedBackupJob);
+            JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
             AgentEntityType.CreateAnnotations(agent);
@@ -54,6 +56,7 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             DrillEntityType.CreateAnnotations(drill);
             DrillSlotEntityType.CreateAnnotations(drillSlot);
             ExpectedBackupJobEntityType.CreateAnnotations(expectedBackupJob);
+            JobActivePeriodEntityType.CreateAnnotations(jobActivePeriod);
             MaintenanceWindowEntityType.CreateAnnotations(maintenanceWindow);
             NoticeEntityType.CreateAnnotations(notice);
             ProcessedReportEntityType.CreateAnnotations(processedReport);

@@ -779,6 +779,61 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                     b.ToTable("expected_backup_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("ExpectedHourUtc")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_hour_utc");
+
+                    b.Property<int>("ExpectedJobId")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_job_id");
+
+                    b.Property<int?>("ExpectedMinuteUtc")
+                        .HasColumnType("integer")
+                        .HasColumnName("expected_minute_utc");
+
+                    b.Property<DateTime>("FromUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from_utc");
+
+                    b.Property<int?>("GraceMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("grace_minutes");
+
+                    b.Property<string>("ScheduleExpression")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("schedule");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("UTC")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTime?>("UntilUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until_utc");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_active_periods");
+
+                    b.HasIndex("ExpectedJobId", "FromUtc")
+                        .HasDatabaseName("ix_job_active_periods_expected_job_id_from_utc");
+
+                    b.ToTable("job_active_periods", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.MaintenanceWindow", b =>
                 {
                     b.Property<int>("Id")
@@ -824,6 +879,10 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
+
+                    b.Property<DateTime?>("RemovedAtUtc")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("removed_at_utc");
 
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
@@ -1158,6 +1217,16 @@ namespace BackupMonitor.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_drills_expected_backup_jobs_job_id");
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
+                        .WithMany()
+                        .HasForeignKey("ExpectedJobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_active_periods_expected_backup_jobs_expected_job_id");
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>

@@ -760,6 +760,59 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                     b.ToTable("expected_backup_jobs", (string)null);
                 });
 
+            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("ExpectedHourUtc")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expected_hour_utc");
+
+                    b.Property<int>("ExpectedJobId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expected_job_id");
+
+                    b.Property<int?>("ExpectedMinuteUtc")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expected_minute_utc");
+
+                    b.Property<DateTime>("FromUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_utc");
+
+                    b.Property<int?>("GraceMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("grace_minutes");
+
+                    b.Property<string>("ScheduleExpression")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("schedule");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("UTC")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTime?>("UntilUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until_utc");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_active_periods");
+
+                    b.HasIndex("ExpectedJobId", "FromUtc")
+                        .HasDatabaseName("ix_job_active_periods_expected_job_id_from_utc");
+
+                    b.ToTable("job_active_periods", (string)null);
+                });
+
             modelBuilder.Entity("BackupMonitor.Domain.MaintenanceWindow", b =>
                 {
                     b.Property<int>("Id")
@@ -803,6 +856,10 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
                         .HasColumnName("reason");
+
+                    b.Property<DateTime?>("RemovedAtUtc")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("removed_at_utc");
 
                     b.Property<string>("ScheduleExpression")
                         .HasMaxLength(200)
@@ -1131,6 +1188,16 @@ namespace BackupMonitor.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_drills_expected_backup_jobs_job_id");
+                });
+
+            modelBuilder.Entity("BackupMonitor.Domain.JobActivePeriod", b =>
+                {
+                    b.HasOne("BackupMonitor.Domain.ExpectedBackupJob", null)
+                        .WithMany()
+                        .HasForeignKey("ExpectedJobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_active_periods_expected_backup_jobs_expected_job_id");
                 });
 
             modelBuilder.Entity("BackupMonitor.Domain.Notice", b =>
