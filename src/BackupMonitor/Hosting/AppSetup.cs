@@ -8,6 +8,7 @@ using BackupMonitor.Persistence;
 using BackupMonitor.Retention;
 using BackupMonitor.Scanning;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackupMonitor.Hosting;
 
@@ -36,6 +37,10 @@ public static class AppSetup
         services.AddScanning();
         services.AddScoped<JobRegistry>();
         services.AddScoped<KeysetPages>();
+        // The command line's changes are audited as `cli`; `serve` replaces this with the request's key.
+        services.TryAddSingleton<Security.IAuditActor>(new Security.FixedAuditActor(Security.FixedAuditActor.Cli));
+        services.AddScoped<Security.AuditTrail>();
+        services.AddScoped<Security.KeyRegistry>();
         services.AddScoped<ComplianceStore>();
         services.AddScoped<MonthlyReports.ComplianceReports>();
         services.AddScoped<MonthlyReports.ReportPage>();

@@ -196,10 +196,11 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
         try
         {
             BeforeHashing?.Invoke(staged);
-            var (digest, copied) = copyTo is null
-                ? (content.CheckContent ? await FileHasher.HashAndCheckAsync(staged, cancellationToken) : FileHasher.Hash(staged, cancellationToken), false)
+            var (digest, copyError) = copyTo is null
+                ? (content.CheckContent ? await FileHasher.HashAndCheckAsync(staged, cancellationToken) : FileHasher.Hash(staged, cancellationToken), null)
                 : await FileHasher.HashAndCopyAsync(staged, copyTo, content.CheckContent, cancellationToken);
-            return (new StagedFile.Present(digest with { Content = digest.Content ?? ContentVerdict.Off }), copied);
+            // A copy that could not be written is no loss: the file is moved the usual way once decided.
+            return (new StagedFile.Present(digest with { Content = digest.Content ?? ContentVerdict.Off }), copyTo is not null && copyError is null);
         }
         catch (FileNotFoundException)
         {
