@@ -45,20 +45,24 @@ public static class ServeHost
         return app;
     }
 
-    /// <summary>Creates the storage areas and applies migrations before the host starts.</summary>
+    /// <summary>Creates the storage areas and applies migrations before the host starts; refuses to start when no key could sign in.</summary>
     public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var settings = app.Services.GetRequiredService<Settings>();
         settings.Storage.EnsureStorageAreas();
+        bool keysExist;
         try
         {
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().MigrateAsync(cancellationToken);
+            keysExist = !app.Services.GetRequiredService<ApiKeys>().IsEmpty
+                || await scope.ServiceProvider.GetRequiredService<Security.KeyRegistry>().AnyLiveAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new DatabaseUnavailableException(settings.Database, e);
         }
+        if (!keysExist) throw new SettingsException(ApiKeys.NoKeyMessage);
         // A drill server that could do harm (a superuser, BackupMonitor's own database) is refused before any work.
         await app.Services.GetRequiredService<DrillServer>().CheckAsync(cancellationToken);
     }

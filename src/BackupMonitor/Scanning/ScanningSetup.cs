@@ -6,6 +6,7 @@ using BackupMonitor.Persistence;
 using BackupMonitor.Reports;
 using BackupMonitor.Retention;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace BackupMonitor.Scanning;
@@ -37,6 +38,10 @@ public static class ScanningSetup
         services.AddScoped<Scanner>();
         services.AddScoped<Jobs.JobRegistry>();
         services.AddScoped<Jobs.KeysetPages>();
+        // The command line's changes are audited as `cli`; `serve` replaces this with the request's key.
+        services.TryAddSingleton<Security.IAuditActor>(new Security.FixedAuditActor(Security.FixedAuditActor.Cli));
+        services.AddScoped<Security.AuditTrail>();
+        services.AddScoped<Security.KeyRegistry>();
         services.AddScoped<ComplianceStore>();
         services.AddScoped<MonthlyReports.ComplianceReports>();
         services.AddScoped<MonthlyReports.ReportPage>();
