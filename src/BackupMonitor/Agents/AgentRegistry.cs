@@ -15,8 +15,11 @@ public enum AgentProblem { BadId, Exists, NotFound }
 /// <summary>A new or rotated token, shown once, and the agent it opens.</summary>
 public sealed record IssuedToken(Agent Agent, string Token);
 
-/// <summary>Agent identities (SPEC §10): add, list, rotate, revoke, and the token check of every push.</summary>
-public sealed class AgentRegistry(BackupMonitorDbContext db, TimeProvider time)
+/// <summary>
+/// Agent identities (SPEC §10): add, list, rotate, revoke, and the token check of every push. Each change is audited
+/// (SPEC §11) in the SaveChanges of the change; a token is never in the event.
+/// </summary>
+public sealed class AgentRegistry(BackupMonitorDbContext db, Security.AuditTrail audit, TimeProvider time)
 {
     /// <summary>How stale last_seen_at_utc may get before a push writes it again (one write per upload, not per PATCH).</summary>
     public static readonly TimeSpan LastSeenPrecision = TimeSpan.FromSeconds(30);
@@ -37,6 +40,7 @@ public sealed class AgentRegistry(BackupMonitorDbContext db, TimeProvider time)
         var token = AgentTokens.New();
         var agent = new Agent { AgentId = agentId, Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim(), TokenSha256 = AgentTokens.Fingerprint(token), CreatedAtUtc = time.UtcNow() };
         db.Agents.Add(agent);
+        audit.Record("agent.add", $"agent:{agentId}", new { agent_id = agentId, description = agent.Description });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -70,6 +74,7 @@ public sealed class AgentRegistry(BackupMonitorDbContext db, TimeProvider time)
         var token = AgentTokens.New();
         agent.TokenSha256 = AgentTokens.Fingerprint(token);
         agent.RevokedAtUtc = null;
+        audit.Record("agent.rotate", $"agent:{agentId}", new { token = "(new)", revoked_at_utc = (DateTime?)null });
         await db.SaveChangesAsync(cancellationToken);
         return new IssuedToken(agent, token);
     }
@@ -78,7 +83,11 @@ public sealed class AgentRegistry(BackupMonitorDbContext db, TimeProvider time)
     public async Task<Agent> RevokeAsync(string agentId, CancellationToken cancellationToken = default)
     {
         var agent = await TrackedAsync(agentId, cancellationToken);
-        agent.RevokedAtUtc ??= time.UtcNow();
+        if (agent.RevokedAtUtc is null)
+        {
+            agent.RevokedAtUtc = time.UtcNow();
+            audit.Record("agent.revoke", $"agent:{agentId}", new { revoked_at_utc = agent.RevokedAtUtc });
+        }
         await db.SaveChangesAsync(cancellationToken);
         return agent;
     }

@@ -1,5 +1,6 @@
 using BackupMonitor.Api;
 using BackupMonitor.Contracts;
+using BackupMonitor.Decisions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,17 +14,17 @@ public static class AgentsApi
 
     public static void MapAgentsApi(this IEndpointRouteBuilder api)
     {
-        var agents = api.MapGroup("/agents").WithTags("Agents").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
-        agents.MapGet("", async (AgentRegistry registry, CancellationToken ct) => TypedResults.Ok(await registry.ViewsAsync(ct)));
+        var agents = api.MapGroup("/agents").WithTags("Agents");
+        agents.MapGet("", async (AgentRegistry registry, CancellationToken ct) => TypedResults.Ok(await registry.ViewsAsync(ct))).Asks(AccessAction.ReadAgents);
         agents.MapPost("", (AgentBody body, AgentRegistry registry, CancellationToken ct) => Handle(async () =>
         {
             var issued = await registry.AddAsync(body.AgentId ?? "", body.Description, ct);
             return TypedResults.Created($"/api/agents/{issued.Agent.AgentId}", View(issued));
-        }));
+        })).Asks(AccessAction.ManageAgents);
         agents.MapPost("/{id}/rotate", (string id, AgentRegistry registry, CancellationToken ct) =>
-            Handle(async () => TypedResults.Ok(View(await registry.RotateAsync(id, ct)))));
+            Handle(async () => TypedResults.Ok(View(await registry.RotateAsync(id, ct))))).Asks(AccessAction.ManageAgents);
         agents.MapDelete("/{id}", (string id, AgentRegistry registry, CancellationToken ct) =>
-            Handle(async () => { await registry.RevokeAsync(id, ct); return TypedResults.NoContent(); }));
+            Handle(async () => { await registry.RevokeAsync(id, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageAgents);
     }
 
     public static IssuedTokenView View(IssuedToken issued) => new(issued.Agent.AgentId, issued.Agent.Description, issued.Agent.CreatedAtUtc,

@@ -7,7 +7,7 @@ namespace BackupMonitor.Api;
 public enum ApiAccess { Read, Full }
 
 /// <summary>
-/// The bearer keys of API_KEYS (full) and API_READ_KEYS (GET only). Only SHA-256 hashes are kept, and a presented
+/// The bearer keys of API_KEYS (admin) and API_READ_KEYS (viewer of every company; SPEC §11). Only SHA-256 hashes are kept, and a presented
 /// key is compared with every one of them in constant time, so neither timing nor a memory dump gives a key away.
 /// </summary>
 public sealed class ApiKeys
@@ -24,14 +24,18 @@ public sealed class ApiKeys
     }
 
     /// <summary>
-    /// `serve` refuses to start without a key: an API that answers anyone would expose every site's backup
-    /// history and let anyone register or deactivate jobs. Messages name the setting, never a key.
+    /// `serve` refuses to start without a key, in the settings or made by `keys add` (checked once the database is
+    /// open): an API that answers anyone would expose every site's backup history and let anyone register or
+    /// deactivate jobs. Messages name the setting, never a key.
     /// </summary>
+    public const string NoKeyMessage =
+        "API_KEYS: serve needs at least one API key: API_KEYS (admin), API_READ_KEYS (viewer of every company), e.g. from `openssl rand -hex 32`, or a key made by `keys add`";
+
+    public bool IsEmpty => full.Length == 0 && read.Length == 0;
+
+    /// <summary>The keys of the settings; none is allowed here (the database may hold keys). Short keys are refused.</summary>
     public static ApiKeys From(Settings settings)
     {
-        if (settings.ApiKeys.Count == 0 && settings.ApiReadKeys.Count == 0)
-            throw new SettingsException(
-                "API_KEYS: serve needs at least one API key (API_KEYS for full access, API_READ_KEYS for read-only), e.g. from `openssl rand -hex 32`");
         foreach (var (name, keys) in new[] { ("API_KEYS", settings.ApiKeys), ("API_READ_KEYS", settings.ApiReadKeys) })
         {
             if (keys.Any(k => k.Length < MinimumLength))

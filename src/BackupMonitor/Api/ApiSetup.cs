@@ -2,6 +2,7 @@ using BackupMonitor.Agents;
 using BackupMonitor.Configuration;
 using BackupMonitor.Contracts;
 using BackupMonitor.Dashboard;
+using BackupMonitor.Decisions;
 using BackupMonitor.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -29,7 +30,7 @@ public static class ApiSetup
             o.SerializerOptions.DefaultIgnoreCondition = Json.Options.DefaultIgnoreCondition;
             o.SerializerOptions.WriteIndented = Json.Options.WriteIndented;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddAccessDescriptions());
         return services;
     }
 
@@ -43,14 +44,16 @@ public static class ApiSetup
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous(); // /openapi/v1.json: describes the routes, holds no data
         app.MapHealthApi();
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<ServeMetrics>().Registry)
-            .RequireAuthorization(ApiKeyAuthentication.ReadPolicy);
-        var api = app.MapGroup("/api").RequireAuthorization(ApiKeyAuthentication.ReadPolicy);
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<ServeMetrics>().Registry).Asks(AccessAction.ReadMetrics);
+        // Every route under /api needs a key; what the key may do there, each route asks Decisions.Access.
+        var api = app.MapGroup("/api").RequireAuthorization(p => p.RequireAuthenticatedUser());
         api.MapJobsApi();
         api.MapScansApi();
         api.MapNotificationsApi();
         api.MapDestinationsApi();
         api.MapMaintenanceApi();
+        api.MapKeysApi();
+        api.MapAuditApi();
         api.MapReportsApi();
         api.MapDrillsApi();
         api.MapAgentsApi();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BackupMonitor.Contracts;
+using BackupMonitor.Decisions;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BackupMonitor.Api;
 
-/// <summary>`/api/destinations` and `/api/routes` (SPEC §9): list (any key); add, remove, test (full key).</summary>
+/// <summary>`/api/destinations` and `/api/routes` (SPEC §9, §11): admin keys only.</summary>
 public static class DestinationsApi
 {
     public sealed record DestinationRequest(string? Name, string? Kind, string? Target, string? Secret);
@@ -21,22 +22,22 @@ public static class DestinationsApi
     {
         var destinations = api.MapGroup("/destinations").WithTags("Destinations");
         destinations.MapGet("", async (DestinationRegistry registry, CancellationToken ct) =>
-            TypedResults.Ok((await registry.ListAsync(ct)).Select(DestinationView.Of).ToList()));
-        destinations.MapPost("", AddAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+            TypedResults.Ok((await registry.ListAsync(ct)).Select(DestinationView.Of).ToList())).Asks(AccessAction.ReadDestinations);
+        destinations.MapPost("", AddAsync).Asks(AccessAction.ManageDestinations);
         destinations.MapDelete("/{name}", (string name, DestinationRegistry registry, CancellationToken ct) =>
-            Handle(async () => { await registry.RemoveAsync(name, ct); return TypedResults.NoContent(); })).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+            Handle(async () => { await registry.RemoveAsync(name, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageDestinations);
         destinations.MapPost("/{name}/test", (string name, DestinationRegistry registry, CancellationToken ct) => Handle(async () =>
         {
             var error = await registry.TestAsync(name, ct);
             return TypedResults.Ok(new TestResult(name, error is null, error));
-        })).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        })).Asks(AccessAction.ManageDestinations);
 
         var routes = api.MapGroup("/routes").WithTags("Routes");
         routes.MapGet("", async (DestinationRegistry registry, CancellationToken ct) =>
-            TypedResults.Ok((await registry.RoutesAsync(ct)).Select(RouteView.Of).ToList()));
-        routes.MapPost("", AddRouteAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+            TypedResults.Ok((await registry.RoutesAsync(ct)).Select(RouteView.Of).ToList())).Asks(AccessAction.ReadRoutes);
+        routes.MapPost("", AddRouteAsync).Asks(AccessAction.ManageRoutes);
         routes.MapDelete("/{id:int}", (int id, DestinationRegistry registry, CancellationToken ct) =>
-            Handle(async () => { await registry.RemoveRouteAsync(id, ct); return TypedResults.NoContent(); })).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+            Handle(async () => { await registry.RemoveRouteAsync(id, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageRoutes);
     }
 
     private static Task<IResult> AddAsync(DestinationRequest body, DestinationRegistry registry, CancellationToken ct) => Handle(async () =>

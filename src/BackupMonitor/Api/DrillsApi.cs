@@ -1,4 +1,6 @@
 using BackupMonitor.Contracts;
+using BackupMonitor.Decisions;
+using BackupMonitor.Security;
 using BackupMonitor.Domain;
 using BackupMonitor.Drills;
 using BackupMonitor.Persistence;
@@ -10,7 +12,7 @@ namespace BackupMonitor.Api;
 
 /// <summary>
 /// Restore drills (SPEC §13): `GET /api/drills[?job=&amp;status=&amp;limit=]`, `GET /api/drills/{id}`,
-/// `GET /api/jobs/{id}/drills[?limit=]` (any key); `POST /api/jobs/{id}/drills` (full key): 202 with the running
+/// `GET /api/jobs/{id}/drills[?limit=]` (viewer, its companies); `POST /api/jobs/{id}/drills` (operator, its companies): 202 with the running
 /// drill and its Location, 409 when the job has no validated backup or a drill of it is running.
 /// </summary>
 public static class DrillsApi
@@ -20,13 +22,13 @@ public static class DrillsApi
 
     public static void MapDrillsApi(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/drills", ListAsync).WithTags("Drills");
-        api.MapGet("/drills/{id:int}", GetAsync).WithTags("Drills");
-        api.MapGet("/jobs/{id:int}/drills", JobDrillsAsync).WithTags("Drills");
-        api.MapPost("/jobs/{id:int}/drills", StartAsync).WithTags("Drills").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        api.MapGet("/drills", ListAsync).WithTags("Drills").Asks(AccessAction.ReadDrills);
+        api.MapGet("/drills/{id:int}", GetAsync).WithTags("Drills").Asks(AccessAction.ReadDrills);
+        api.MapGet("/jobs/{id:int}/drills", JobDrillsAsync).WithTags("Drills").AsksForJob(AccessAction.ReadDrills);
+        api.MapPost("/jobs/{id:int}/drills", StartAsync).WithTags("Drills").AsksForJob(AccessAction.RunDrills);
     }
 
-    private static async Task<IResult> ListAsync(int? job, string? status, string? limit, DrillStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(int? job, string? status, string? limit, DrillStore store, HttpContext context, CancellationToken cancellationToken)
     {
         DrillStatus? wanted = null;
         if (status is not null)
@@ -36,11 +38,12 @@ public static class DrillsApi
             wanted = parsed;
         }
         if (Limit(limit) is not { } size) return ApiProblems.BadField("limit", $"must be an integer from 1 to {MaxLimit}, got '{limit}'");
-        return TypedResults.Ok((await store.ListAsync(job, wanted, size, cancellationToken)).Select(DrillView.Of).ToList());
+        return TypedResults.Ok((await store.ListAsync(job, wanted, size, cancellationToken, context.User.Caller())).Select(DrillView.Of).ToList());
     }
 
-    private static async Task<IResult> GetAsync(int id, DrillStore store, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, cancellationToken) is { } drill ? TypedResults.Ok(DrillView.Of(drill)) : ApiProblems.NotFound($"drill {id} does not exist");
+    // Another company's drill is not found, in the words of an unknown one.
+    private static async Task<IResult> GetAsync(int id, DrillStore store, HttpContext context, CancellationToken cancellationToken) =>
+        await store.FindAsync(id, cancellationToken, context.User.Caller()) is { } drill ? TypedResults.Ok(DrillView.Of(drill)) : ApiProblems.NotFound($"drill {id} does not exist");
 
     private static async Task<IResult> JobDrillsAsync(int id, string? limit, DrillStore store, CancellationToken cancellationToken)
     {

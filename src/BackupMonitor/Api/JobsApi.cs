@@ -1,5 +1,7 @@
 using System.Text.Json;
+using BackupMonitor.Security;
 using BackupMonitor.Contracts;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Jobs;
 using Microsoft.AspNetCore.Builder;
@@ -10,7 +12,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BackupMonitor.Api;
 
-/// <summary>`/api/jobs`: list, get, entries (any key); create, update, deactivate (full key).</summary>
+/// <summary>`/api/jobs`: list, get, entries (viewer, its companies); acknowledge (operator); create, update, deactivate (admin).</summary>
 public static class JobsApi
 {
     public const int DefaultEntryLimit = 50;
@@ -20,14 +22,14 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder api)
     {
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
-        jobs.MapGet("", ListAsync);
-        jobs.MapGet("/{id:int}", GetAsync);
-        jobs.MapGet("/{id:int}/entries", EntriesAsync);
-        jobs.MapPost("", CreateAsync).Accepts<JobRequest>("application/json").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
-        jobs.MapPut("/{id:int}", UpdateAsync).Accepts<JobRequest>("application/json").RequireAuthorization(ApiKeyAuthentication.WritePolicy);
-        jobs.MapDelete("/{id:int}", DeactivateAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
-        jobs.MapPost("/{id:int}/ack", AcknowledgeAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
-        jobs.MapDelete("/{id:int}/ack", UnacknowledgeAsync).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        jobs.MapGet("", ListAsync).Asks(AccessAction.ReadJobs);
+        jobs.MapGet("/{id:int}", GetAsync).AsksForJob(AccessAction.ReadJobs);
+        jobs.MapGet("/{id:int}/entries", EntriesAsync).AsksForJob(AccessAction.ReadJobs);
+        jobs.MapPost("", CreateAsync).Accepts<JobRequest>("application/json").Asks(AccessAction.WriteJobs);
+        jobs.MapPut("/{id:int}", UpdateAsync).Accepts<JobRequest>("application/json").AsksForJob(AccessAction.WriteJobs);
+        jobs.MapDelete("/{id:int}", DeactivateAsync).AsksForJob(AccessAction.WriteJobs);
+        jobs.MapPost("/{id:int}/ack", AcknowledgeAsync).AsksForJob(AccessAction.Acknowledge);
+        jobs.MapDelete("/{id:int}/ack", UnacknowledgeAsync).AsksForJob(AccessAction.Acknowledge);
         return jobs;
     }
 
@@ -46,7 +48,7 @@ public static class JobsApi
         if (NextPageLink.TryParse(limit, afterId, DefaultJobLimit, out var size, out var after) is { } bad) return NextPageLink.Problem(bad, limit, afterId);
         try
         {
-            var page = await pages.JobsAsync(wanted, company, city, size, after, cancellationToken);
+            var page = await pages.JobsAsync(wanted, company, city, size, after, cancellationToken, context.User.Caller());
             NextPageLink.Add(context, page.NextAfterId);
             var now = time.GetUtcNow().UtcDateTime;
             return TypedResults.Ok(page.Items.Select(j => JobView.Of(j, now)).ToList());
@@ -116,7 +118,7 @@ public static class JobsApi
     private static async Task<Results<Ok<JobView>, ProblemHttpResult>> UnacknowledgeAsync(int id, JobRegistry registry, TimeProvider time, CancellationToken cancellationToken) =>
         await registry.UnacknowledgeAsync(id, cancellationToken) is { } job ? TypedResults.Ok(JobView.Of(job, time.GetUtcNow().UtcDateTime)) : NoJob(id);
 
-    private static ProblemHttpResult NoJob(int id) => ApiProblems.NotFound($"no job with id {id}");
+    private static ProblemHttpResult NoJob(int id) => AccessEndpoints.NoJob(id);
 
     /// <summary>Reads the body ourselves so that a malformed one gets a 400 naming the field, not an empty 400.</summary>
     private static async Task<(JobRequest? Body, ValidationProblem? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using BackupMonitor.Security;
 using BackupMonitor.Contracts;
+using BackupMonitor.Decisions;
 using BackupMonitor.Notifications;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +8,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace BackupMonitor.Api;
 
-/// <summary>`/api/maintenance` (SPEC §9): list (any key); add, remove (full key).</summary>
+/// <summary>
+/// `/api/maintenance` (SPEC §9, §11): list (viewer: the windows covering its jobs); add, remove (operator; a key
+/// limited to companies only windows whose `company` is exactly one of them).
+/// </summary>
 public static class MaintenanceApi
 {
     public sealed record MaintenanceBody(
@@ -16,16 +21,25 @@ public static class MaintenanceApi
     public static void MapMaintenanceApi(this IEndpointRouteBuilder api)
     {
         var maintenance = api.MapGroup("/maintenance").WithTags("Maintenance");
-        maintenance.MapGet("", async (MaintenanceRegistry registry, TimeProvider time, CancellationToken ct) =>
-            TypedResults.Ok((await registry.ListAsync(ct)).Select(w => MaintenanceView.Of(w, time.GetUtcNow().UtcDateTime)).ToList()));
-        maintenance.MapPost("", (MaintenanceBody body, MaintenanceRegistry registry, TimeProvider time, CancellationToken ct) => Handle(async () =>
+        maintenance.MapGet("", async (MaintenanceRegistry registry, TimeProvider time, HttpContext context, CancellationToken ct) =>
+            TypedResults.Ok((await registry.ListAsync(ct, context.User.Caller())).Select(w => MaintenanceView.Of(w, time.GetUtcNow().UtcDateTime)).ToList()))
+            .Asks(AccessAction.ReadMaintenance);
+        maintenance.MapPost("", (MaintenanceBody body, MaintenanceRegistry registry, TimeProvider time, HttpContext context, CancellationToken ct) => Handle(async () =>
         {
+            if (await context.AskAsync(AccessAction.ManageMaintenance, AccessTarget.Window(body.Company?.Trim())) != AccessDecision.Allow)
+                return ApiAccessResults.Forbidden(context.User.Caller());
             var window = await registry.AddAsync(new MaintenanceRequest(body.Company, body.City, body.Agent, body.Database, body.From, body.Until,
                 body.Schedule, body.DurationMinutes, body.TimeZone, body.Reason), ct);
             return TypedResults.Created($"/api/maintenance/{window.Id}", MaintenanceView.Of(window, time.GetUtcNow().UtcDateTime));
-        })).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
-        maintenance.MapDelete("/{id:int}", (int id, MaintenanceRegistry registry, CancellationToken ct) =>
-            Handle(async () => { await registry.RemoveAsync(id, ct); return TypedResults.NoContent(); })).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+        })).Asks(AccessAction.ManageMaintenance);
+        maintenance.MapDelete("/{id:int}", (int id, MaintenanceRegistry registry, HttpContext context, CancellationToken ct) => Handle(async () =>
+        {
+            if (await registry.FindAsync(id, ct) is not { } window) return ApiProblems.NotFound($"no maintenance window {id}");
+            if (await context.AskAsync(AccessAction.ManageMaintenance, AccessTarget.Window(window.Company)) != AccessDecision.Allow)
+                return ApiAccessResults.Forbidden(context.User.Caller());
+            await registry.RemoveAsync(id, ct);
+            return TypedResults.NoContent();
+        })).Asks(AccessAction.ManageMaintenance);
     }
 
     private static async Task<IResult> Handle<T>(Func<Task<T>> work) where T : IResult

@@ -19,7 +19,7 @@ public static class NotificationsApi
     public const int DefaultLimit = 1000;
 
     public static RouteHandlerBuilder MapNotificationsApi(this IEndpointRouteBuilder api) =>
-        api.MapGet("/notifications", ListAsync).WithTags("Notifications");
+        api.MapGet("/notifications", ListAsync).WithTags("Notifications").Asks(Decisions.AccessAction.ReadNotifications);
 
     private static async Task<Results<Ok<List<DeliveryView>>, ValidationProblem>> ListAsync(
         string? state, string? destination, string? limit, [FromQuery(Name = "after_id")] string? afterId,
@@ -34,7 +34,7 @@ public static class NotificationsApi
         }
         if (NextPageLink.TryParse(limit, afterId, DefaultLimit, out var size, out var after) is { } bad)
             return NextPageLink.Problem(bad, limit, afterId);
-        var (rows, next) = await outbox.PageAsync(wanted, destination, size!.Value, after, cancellationToken);
+        var (rows, next) = await outbox.PageAsync(wanted, destination, size!.Value, after, cancellationToken, Security.AccessClaims.Caller(context.User));
         NextPageLink.Add(context, next);
         return TypedResults.Ok(rows.Select(DeliveryView.Of).ToList());
     }

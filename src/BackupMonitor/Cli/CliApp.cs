@@ -90,6 +90,8 @@ public static partial class CliApp
         root.Subcommands.Add(DestinationsCommands.BuildDestinations(context));
         root.Subcommands.Add(DestinationsCommands.BuildRoutes(context));
         root.Subcommands.Add(MaintenanceCommands.Build(context));
+        root.Subcommands.Add(KeysCommands.BuildKeys(context));
+        root.Subcommands.Add(KeysCommands.BuildAudit(context));
         root.Subcommands.Add(ReportsCommands.Build(context));
         root.Subcommands.Add(DrillsCommands.Build(context));
         root.Subcommands.Add(AgentsCommands.Build(context));

@@ -1,3 +1,4 @@
+using BackupMonitor.Security;
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
@@ -35,10 +36,10 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
     /// Jobs, failing jobs and newest verified backup per company, grouped in SQL (fresh: they match the tiles);
     /// and each company's verified and due cycles over 30 days, computed at most once a minute.
     /// </summary>
-    public async Task<IReadOnlyList<CompanyRow>> TableAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CompanyRow>> TableAsync(AccessCaller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var groups = await ActiveJobs().GroupBy(j => new { j.CompanyName, j.CurrentStatus })
+        var groups = await ActiveJobs().VisibleTo(caller).GroupBy(j => new { j.CompanyName, j.CurrentStatus })
             .Select(g => new { g.Key.CompanyName, g.Key.CurrentStatus, Jobs = g.Count(), LastVerified = g.Max(j => j.LastSuccessfulBackupUtc) })
             .ToListAsync(cancellationToken);
         var compliance = await cache.GetAsync(now, () => ComplianceAsync(now, cancellationToken));
@@ -64,12 +65,12 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
         }, StringComparer.Ordinal);
     }
 
-    /// <summary>One company's last 30 days, day by day (a cycle's UTC day), from the same computation.</summary>
-    public async Task<IReadOnlyList<ComplianceDay>> DailyAsync(string company, CancellationToken cancellationToken)
+    /// <summary>One company's last 30 days, day by day (a cycle's UTC day), from the same computation; nothing for a company outside the caller's.</summary>
+    public async Task<IReadOnlyList<ComplianceDay>> DailyAsync(string company, AccessCaller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var lower = company.ToLowerInvariant();
-        var ids = await ActiveJobs().Where(j => j.CompanyName == company || j.CompanyName.ToLower() == lower).Select(j => j.Id).ToListAsync(cancellationToken);
+        var ids = await ActiveJobs().VisibleTo(caller).Where(j => j.CompanyName == company || j.CompanyName.ToLower() == lower).Select(j => j.Id).ToListAsync(cancellationToken);
         if (ids.Count == 0) return Compliance.Daily([], now);
         var perJob = await CyclesAsync(now, ids, cancellationToken);
         return Compliance.Daily(perJob.Select(j => j.Cycles), now);

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using BackupMonitor.Security;
 using BackupMonitor.Api;
+using BackupMonitor.Decisions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupMonitor.Dashboard;
 
 /// <summary>
-/// The dashboard's session: the operator presents an API key once (checked by <see cref="ApiKeys"/>, in constant
+/// The dashboard's session: the operator presents a key once (checked by <see cref="KeyCheck"/>, in constant
 /// time) and gets a cookie. The bearer scheme of the API is untouched: the API never accepts this cookie, and the
 /// dashboard never accepts a bearer header.
 /// </summary>
@@ -18,8 +20,6 @@ public static class DashboardAuthentication
     public const string Policy = "dashboard";
     public const string CookieName = "backupmonitor_session";
     public const string SignInPath = "/signin";
-    private const string AccessClaim = "backupmonitor_access";
-    private const string FingerprintClaim = "backupmonitor_key";
 
     public static IServiceCollection AddDashboardAuthentication(this IServiceCollection services)
     {
@@ -48,21 +48,18 @@ public static class DashboardAuthentication
         return services;
     }
 
-    public static ClaimsPrincipal Principal(ApiAccess access, string key) =>
-        new(new ClaimsIdentity(
-            [new Claim(AccessClaim, access.ToString()), new Claim(FingerprintClaim, Convert.ToHexStringLower(ApiKeys.Fingerprint(key)))],
-            Scheme));
+    /// <summary>The session's principal: the caller's claims and the key's fingerprint (never the key).</summary>
+    public static ClaimsPrincipal Principal(AccessCaller caller, string key) =>
+        new(AccessClaims.Identity(caller, Scheme, Convert.ToHexStringLower(ApiKeys.Fingerprint(key))));
 
-    /// <summary>Whether the signed-in key may act (run scans, deactivate or reactivate jobs): keys of API_KEYS only.</summary>
-    public static bool CanAct(this ClaimsPrincipal user) =>
-        user.Identity?.AuthenticationType == Scheme && user.HasClaim(AccessClaim, nameof(ApiAccess.Full));
-
-    /// <summary>A session lasts only while its key is still configured with the same access (keys change on restart).</summary>
-    private static Task ValidateAsync(CookieValidatePrincipalContext context)
+    /// <summary>
+    /// Asked on every request: the session lasts only while its key still signs in as the same caller (a key
+    /// revoked, or removed from the settings, ends it on the next page).
+    /// </summary>
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
-        var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeys>();
-        var fingerprint = context.Principal?.FindFirst(FingerprintClaim)?.Value;
-        var access = context.Principal?.FindFirst(AccessClaim)?.Value;
+        var signedIn = context.Principal?.Caller();
+        var fingerprint = context.Principal?.FindFirst(AccessClaims.FingerprintClaim)?.Value;
         byte[]? hash = null;
         try
         {
@@ -71,11 +68,12 @@ public static class DashboardAuthentication
         catch (FormatException)
         {
         }
-        if (hash is null || keys.CheckFingerprint(hash)?.ToString() != access)
+        var now = hash is null || signedIn is null ? null
+            : await context.HttpContext.RequestServices.GetRequiredService<KeyCheck>().CheckFingerprintAsync(hash, context.HttpContext.RequestAborted);
+        if (now is null || now.Actor != signedIn!.Actor || now.Role != signedIn.Role || !now.Companies.SequenceEqual(signedIn.Companies))
         {
             context.RejectPrincipal();
-            return context.HttpContext.SignOutAsync(Scheme);
+            await context.HttpContext.SignOutAsync(Scheme);
         }
-        return Task.CompletedTask;
     }
 }

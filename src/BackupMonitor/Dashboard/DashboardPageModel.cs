@@ -1,4 +1,6 @@
 using System.Text.Encodings.Web;
+using BackupMonitor.Security;
+using BackupMonitor.Decisions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -12,8 +14,38 @@ public abstract class DashboardPageModel(DashboardText text) : PageModel
 
     public DashboardText T { get; } = text;
 
-    /// <summary>403 for a read-only key: the buttons are hidden, and a hand-made POST is refused here too.</summary>
+    /// <summary>403 for a key whose role may not: the buttons are hidden, and a hand-made POST is refused here too.</summary>
     protected IActionResult RefuseReadOnly() => Message(StatusCodes.Status403Forbidden, T.Forbidden);
+
+    /// <summary>What reading this page is (SPEC §11): asked of the decision before any of its handlers runs; null only for signing in and out.</summary>
+    protected abstract AccessAction? Reads { get; }
+
+    /// <summary>Every page asks the decision before its handler: a role that may not read it gets the refusal page.</summary>
+    public override async Task OnPageHandlerExecutionAsync(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context,
+        Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutionDelegate next)
+    {
+        if (Reads is { } action && await RefusalAsync(action, AccessTarget.None) is { } refused)
+        {
+            context.Result = refused;
+            return;
+        }
+        await next();
+    }
+
+    /// <summary>The signed-in caller (the dashboard's pages all need a session).</summary>
+    public AccessCaller Caller => User.Caller() ?? throw new InvalidOperationException("a dashboard page ran without a signed-in key");
+
+    /// <summary>
+    /// Asks <see cref="Decisions.Access"/> (through the authorization service, as the API does) and answers the refusal
+    /// page, or null when allowed. A job outside the key's companies gets the page of an unknown job.
+    /// </summary>
+    protected async Task<IActionResult?> RefusalAsync(AccessAction action, AccessTarget target, int? jobId = null) =>
+        await HttpContext.AskAsync(action, target) switch
+        {
+            AccessDecision.Allow => null,
+            AccessDecision.NotFound => Message(StatusCodes.Status404NotFound, jobId is { } id ? T.NoSuchJob(id) : T.Forbidden),
+            _ => RefuseReadOnly(),
+        };
 
     /// <summary>A short page with one message (403, 404), in the request's language.</summary>
     protected IActionResult Message(int status, string message)

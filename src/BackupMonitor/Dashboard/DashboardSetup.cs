@@ -45,6 +45,7 @@ public static class DashboardSetup
         // Accented French letters written as they are, not as &#xE9; (markup is still encoded).
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddScoped<JobBoard>();
+        services.AddScoped<ScanTiles>();
         services.AddScoped<CompanyBoard>();
         services.AddSingleton<CompanyComplianceCache>();
         services.AddScoped<JobHistory>();

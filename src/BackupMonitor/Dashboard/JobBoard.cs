@@ -1,3 +1,5 @@
+using BackupMonitor.Security;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -29,22 +31,30 @@ public sealed record OverviewData(
 public sealed record PageOf<T>(IReadOnlyList<T> Items, int Number, int Pages, int Total);
 
 /// <summary>What the dashboard's pages read: jobs filtered and sorted, their history strips, entries and the outbox.</summary>
-public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuery outbox, TimeProvider time, CompanyBoard companies)
+public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuery outbox, TimeProvider time, CompanyBoard companies, ScanTiles scanTiles)
 {
     /// <summary>
     /// A handful of queries whatever the estate's size: counts per status, the company table, one page of jobs
     /// (filtered, searched and sorted in SQL) and the strips of that page's jobs only.
     /// </summary>
-    public async Task<OverviewData> OverviewAsync(JobQuery query, CancellationToken cancellationToken)
+    public async Task<OverviewData> OverviewAsync(JobQuery query, AccessCaller caller, CancellationToken cancellationToken)
     {
-        // Active jobs per status from the summary the writes keep current (Persistence/HistoryCountsSchema).
-        var summary = await db.ReadAsync(cancellationToken);
-        var byStatus = StatusNames.AllJobStatuses.Select(s => new { Status = s, Count = (int)summary.Get("jobs", s.ToWire()) }).ToList();
+        var jobs = db.Jobs.AsNoTracking().VisibleTo(caller);
+        // Active jobs per status: for every company from the summary the writes keep current (Persistence/HistoryCountsSchema);
+        // for a key limited to companies, counted in SQL over its jobs.
+        List<(JobStatus Status, int Count)> byStatus;
+        if (caller.IsScoped)
+            byStatus = (await jobs.Where(j => j.IsActive).GroupBy(j => j.CurrentStatus).Select(g => new { Status = g.Key, Count = g.Count() })
+                .ToListAsync(cancellationToken)).Select(g => (g.Status, g.Count)).ToList();
+        else
+        {
+            var summary = await db.ReadAsync(cancellationToken);
+            byStatus = StatusNames.AllJobStatuses.Select(s => (s, (int)summary.Get("jobs", s.ToWire()))).ToList();
+        }
         var counts = StatusStyle.TileOrder.ToDictionary(s => s, s => byStatus.Where(c => c.Status == s).Sum(c => c.Count));
-        var lastScan = await db.ScanRuns.AsNoTracking().OrderByDescending(r => r.FinishedAtUtc).ThenByDescending(r => r.Id)
-            .FirstOrDefaultAsync(cancellationToken);
+        var lastScan = await scanTiles.LastScanAsync(caller, cancellationToken);
 
-        var filtered = JobList.Filter(db.Jobs.AsNoTracking(), query);
+        var filtered = JobList.Filter(jobs, query);
         var total = await filtered.CountAsync(cancellationToken);
         var (number, pages) = Clamp(query.Page, JobQuery.PageSize, total);
         var shown = await JobList.Sort(filtered, query).Skip((number - 1) * JobQuery.PageSize).Take(JobQuery.PageSize)
@@ -52,18 +62,19 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
         var strips = await StripsAsync(shown, cancellationToken);
         var rows = new PageOf<JobRow>(shown.Select(j => new JobRow(j, strips[j.Id])).ToList(), number, pages, total);
 
-        var companyRows = await companies.TableAsync(cancellationToken);
-        var days = string.IsNullOrEmpty(query.Company) ? null : await companies.DailyAsync(query.Company, cancellationToken);
+        var companyRows = await companies.TableAsync(caller, cancellationToken);
+        var days = string.IsNullOrEmpty(query.Company) ? null : await companies.DailyAsync(query.Company, caller, cancellationToken);
         // The filters offer deactivated jobs' companies and cities too ("include deactivated jobs").
-        var companyNames = await db.Jobs.AsNoTracking().Select(j => j.CompanyName).Distinct().ToListAsync(cancellationToken);
-        var cities = await db.Jobs.AsNoTracking().Select(j => j.City).Distinct().ToListAsync(cancellationToken);
+        var companyNames = await jobs.Select(j => j.CompanyName).Distinct().ToListAsync(cancellationToken);
+        var cities = await jobs.Select(j => j.City).Distinct().ToListAsync(cancellationToken);
         return new OverviewData(counts, lastScan, rows, byStatus.Sum(c => c.Count),
             Distinct(companyNames), Distinct(cities), companyRows, days);
     }
 
-    public async Task<JobRow?> JobAsync(int id, CancellationToken cancellationToken)
+    /// <summary>The job, or null when it does not exist or lies outside the caller's companies (the same 404).</summary>
+    public async Task<JobRow?> JobAsync(int id, AccessCaller caller, CancellationToken cancellationToken)
     {
-        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        var job = await db.Jobs.AsNoTracking().VisibleTo(caller).FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         return job is null ? null : new JobRow(job, (await StripsAsync([job], cancellationToken))[id]);
     }
 
@@ -87,11 +98,12 @@ public sealed class JobBoard(BackupMonitorDbContext db, Notifications.OutboxQuer
         return await db.Notices.AnyAsync(n => n.BackupEntryId == latest.Id && n.Kind == NoticeKind.Warning, cancellationToken) ? latest : null;
     }
 
-    public async Task<PageOf<Notifications.OutboxRow>> DeliveriesAsync(DeliveryState? state, string? destination, int page, int size, CancellationToken cancellationToken)
+    public async Task<PageOf<Notifications.OutboxRow>> DeliveriesAsync(DeliveryState? state, string? destination, int page, int size, AccessCaller caller,
+        CancellationToken cancellationToken)
     {
-        var total = await outbox.CountAsync(state, destination, cancellationToken);
+        var total = await outbox.CountAsync(state, destination, cancellationToken, caller);
         var (number, pages) = Clamp(page, size, total);
-        var items = await outbox.ListAsync(state, destination, (number - 1) * size, size, cancellationToken);
+        var items = await outbox.ListAsync(state, destination, (number - 1) * size, size, cancellationToken, caller);
         return new PageOf<Notifications.OutboxRow>(items, number, pages, total);
     }
 

@@ -20,8 +20,14 @@ public sealed class RetentionBoard(RetentionPlanner planner, RetentionStore stor
         return new RetentionPanel(plan, await store.SpaceAsync(jobId, cancellationToken));
     }
 
-    public Task<StorageSpace> AllAsync(CancellationToken cancellationToken) =>
-        cache.GetAsync(time.GetUtcNow().UtcDateTime, () => store.SpaceAsync(null, cancellationToken));
+    /// <summary>
+    /// All jobs' space, cached, for a key of every company; a key limited to companies sums over its jobs only (in SQL,
+    /// not cached: its companies' entries are a small part of the history).
+    /// </summary>
+    public Task<StorageSpace> AllAsync(Decisions.AccessCaller? caller, CancellationToken cancellationToken) =>
+        caller is { IsScoped: true }
+            ? store.SpaceAsync(null, cancellationToken, caller)
+            : cache.GetAsync(time.GetUtcNow().UtcDateTime, () => store.SpaceAsync(null, cancellationToken));
 }
 
 /// <summary>The space of all validated storage and the trash, computed at most every <see cref="Lifetime"/>.</summary>

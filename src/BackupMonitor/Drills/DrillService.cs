@@ -47,7 +47,7 @@ public sealed class DrillService(IServiceScopeFactory scopes, DrillOptions optio
         for (var i = 0; i < candidates.Count; i++)
         {
             progress?.Invoke(i + 1, candidates.Count, candidates[i].JobId);
-            if (await RunOneAsync(candidates[i], slot: null, cancellationToken) is { } drill) drills.Add(drill);
+            if (await RunOneAsync(candidates[i], slot: null, cancellationToken, requested: true) is { } drill) drills.Add(drill);
             else logger.LogInformation("Job {Job}: a drill of its latest backup is already running elsewhere; left to it", candidates[i].JobId);
         }
         return drills;
@@ -114,7 +114,7 @@ public sealed class DrillService(IServiceScopeFactory scopes, DrillOptions optio
             if (await store.JobAsync(jobId, cancellationToken) is not { IsActive: true }) return (null, DrillRefusal.UnknownJob);
             if ((await store.CandidatesAsync(jobId, cancellationToken)).FirstOrDefault() is not { } candidate) return (null, DrillRefusal.NoValidatedBackup);
             if (await store.IsRunningAsync(jobId, cancellationToken)) return (null, DrillRefusal.AlreadyRunning);
-            drill = await store.StartAsync(jobId, candidate.LatestEntryId, cancellationToken);
+            drill = await store.StartAsync(jobId, candidate.LatestEntryId, cancellationToken, requested: true);
             if (drill is null) return (null, DrillRefusal.AlreadyRunning);
         }
         var started = drill;
@@ -141,11 +141,11 @@ public sealed class DrillService(IServiceScopeFactory scopes, DrillOptions optio
     /// <summary>Waits for the drills started in the background (tests, shutdown).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(background.Values);
 
-    private async Task<Drill?> RunOneAsync(DrillCandidate candidate, int? slot, CancellationToken cancellationToken)
+    private async Task<Drill?> RunOneAsync(DrillCandidate candidate, int? slot, CancellationToken cancellationToken, bool requested = false)
     {
         Drill? drill;
         await using (var scope = scopes.CreateAsyncScope())
-            drill = await scope.ServiceProvider.GetRequiredService<DrillStore>().StartAsync(candidate.JobId, candidate.LatestEntryId, cancellationToken);
+            drill = await scope.ServiceProvider.GetRequiredService<DrillStore>().StartAsync(candidate.JobId, candidate.LatestEntryId, cancellationToken, requested);
         return drill is null ? null : await CompleteAsync(drill, slot, cancellationToken);
     }
 

@@ -42,25 +42,27 @@ public static class FileHasher
     }
 
     /// <summary>
-    /// Hashes (and checks) <paramref name="path"/> while copying it to <paramref name="copyPath"/> (a new file, flushed
-    /// to disk): when staging and validated are on different filesystems, hash, check and copy share one read.
-    /// Copied is false when the copy could not be written (then it is removed, and the read still counts).
+    /// Hashes (and checks, when <paramref name="checkContent"/>) <paramref name="path"/> while copying it to
+    /// <paramref name="copyPath"/> (a new file, flushed to disk): the one hash-while-copy of the product. The scan uses it
+    /// when staging and validated are on different filesystems (hash, check and copy share one read), and
+    /// <see cref="FileMover"/> for every move across filesystems. A copy that could not be written is removed and its
+    /// error returned (<c>CopyError</c>): the read, and its digest, still count.
     /// </summary>
-    public static async Task<(Digest Digest, bool Copied)> HashAndCopyAsync(string path, string copyPath, bool checkContent, CancellationToken cancellationToken)
+    public static async Task<(Digest Digest, Exception? CopyError)> HashAndCopyAsync(string path, string copyPath, bool checkContent, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var copy = CopySink.Open(copyPath);
         try
         {
             var digest = await ReadOnceAsync(handle, path, checkContent, copy, cancellationToken);
-            var copied = copy?.Finish() == true;
-            if (!copied) FileMover.TryDelete(copyPath);
-            return (digest, copied);
+            var error = copy.Finish();
+            if (error is not null && copy.Created) FileMover.TryDelete(copyPath);
+            return (digest, error);
         }
         catch
         {
-            copy?.Abandon();
-            FileMover.TryDelete(copyPath);
+            copy.Abandon(null);
+            if (copy.Created) FileMover.TryDelete(copyPath);
             throw;
         }
     }
@@ -84,7 +86,7 @@ public static class FileHasher
                 cancellationToken.ThrowIfCancellationRequested();
                 hash.AppendData(buffer, 0, read);
                 size += read;
-                if (copyTo is not null) await copyTo.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                copyTo?.Write(buffer.AsSpan(0, read));
                 if (feed is not null && await feed.PushAsync(buffer, read, cancellationToken)) buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             }
             var content = feed is null ? null : await feed.FinishAsync(cancellationToken);
@@ -119,62 +121,73 @@ public static class FileHasher
 
     public static string HashBytes(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    internal static FileStream OpenSequential(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan | FileOptions.Asynchronous);
-
-    /// <summary>A copy written along the read; a write error abandons the copy, never the read.</summary>
+    /// <summary>
+    /// A copy written along the read, with blocking writes on the reader's thread like the reads (into the page cache;
+    /// flushed to disk once at the end). A write error abandons the copy, never the read, and is kept for the caller.
+    /// </summary>
     internal sealed class CopySink
     {
         private FileStream? output;
 
-        private CopySink(FileStream output) => this.output = output;
+        private CopySink(FileStream? output, Exception? error)
+        {
+            (this.output, Error) = (output, error);
+            Created = output is not null;
+        }
 
-        public static CopySink? Open(string path)
+        /// <summary>The copy's file was created by this sink (so it is this sink's to remove); false when it could not be.</summary>
+        public bool Created { get; }
+
+        /// <summary>Why the copy was abandoned; null while it is going well.</summary>
+        public Exception? Error { get; private set; }
+
+        public static CopySink Open(string path)
         {
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                return new CopySink(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous));
+                return new CopySink(new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0), null);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return null;
+                return new CopySink(null, e);
             }
         }
 
-        public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        public void Write(ReadOnlySpan<byte> bytes)
         {
             if (output is null) return;
             try
             {
-                await output.WriteAsync(bytes, cancellationToken);
+                output.Write(bytes);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Abandon();
+                Abandon(e);
             }
         }
 
-        /// <summary>Flushes to disk and closes; false when any write failed.</summary>
-        public bool Finish()
+        /// <summary>Flushes to disk and closes; the error that abandoned the copy, or null when it is whole and durable.</summary>
+        public Exception? Finish()
         {
-            if (output is null) return false;
+            if (output is null) return Error;
             try
             {
                 output.Flush(flushToDisk: true);
                 output.Dispose();
                 output = null;
-                return true;
+                return null;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Abandon();
-                return false;
+                Abandon(e);
+                return e;
             }
         }
 
-        public void Abandon()
+        public void Abandon(Exception? error)
         {
+            Error ??= error;
             try { output?.Dispose(); } catch (IOException) { }
             output = null;
         }

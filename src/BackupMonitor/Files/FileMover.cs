@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 
 namespace BackupMonitor.Files;
 
@@ -96,11 +94,13 @@ public static class FileMover
         if (renamed == NoReplaceResult.Unsupported && TryRename(source, destination)) return Outcome.Renamed;
 
         var temporary = destination + $".{Guid.NewGuid():N}.tmp";
+        ReadingCopies?.Enqueue(source);
+        var (copied, error) = await FileHasher.HashAndCopyAsync(source, temporary, checkContent: false, cancellationToken);
         try
         {
-            var copied = await CopyAndHashAsync(source, temporary, cancellationToken);
-            if (expectedSha256 is not null && !string.Equals(copied, expectedSha256, StringComparison.OrdinalIgnoreCase))
-                throw new IOException($"the copy of '{source}' does not match its SHA-256 (expected {expectedSha256}, copied {copied})");
+            if (error is not null) throw new IOException($"cannot copy '{source}' to '{temporary}': {error.Message}", error);
+            if (expectedSha256 is not null && !string.Equals(copied.Sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
+                throw new IOException($"the copy of '{source}' does not match its SHA-256 (expected {expectedSha256}, copied {copied.Sha256})");
             File.Move(temporary, destination); // same folder: an atomic rename
             return Outcome.Copied;
         }
@@ -129,32 +129,6 @@ public static class FileMover
                 noReplaceWorks = false;
                 return NoReplaceResult.Unsupported;
             default: throw new IOException($"cannot move '{source}' to '{destination}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
-        }
-    }
-
-    private static async Task<string> CopyAndHashAsync(string source, string destination, CancellationToken cancellationToken)
-    {
-        ReadingCopies?.Enqueue(source);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(FileHasher.BufferSize);
-        try
-        {
-            await using (var input = FileHasher.OpenSequential(source))
-            await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
-            {
-                int read;
-                while ((read = await input.ReadAsync(buffer.AsMemory(0, FileHasher.BufferSize), cancellationToken)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-                output.Flush(flushToDisk: true);
-            }
-            return Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -3,6 +3,7 @@ using BackupMonitor.Cli;
 using BackupMonitor.Configuration;
 using BackupMonitor.Dashboard;
 using BackupMonitor.Drills;
+using BackupMonitor.MonthlyReports;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Retention;
@@ -24,15 +25,15 @@ public static class ServeHost
 
     /// <param name="registrations">Applied first, so they win over the core's defaults (tests swap infrastructure here).</param>
     /// <param name="configure">Last changes to the builder (tests use an in-memory server).</param>
+    /// <param name="log">Where log lines go (the command's stderr; the console's when null).</param>
     public static WebApplication Build(Settings settings, TimeProvider time, IEnumerable<Action<IServiceCollection>> registrations,
-        string? urls = null, Action<WebApplicationBuilder>? configure = null)
+        string? urls = null, Action<WebApplicationBuilder>? configure = null, TextWriter? log = null)
     {
         // The application is this assembly (its compiled Razor pages), also when a test runner is the entry assembly.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ServeHost).Assembly.GetName().Name });
         if (!string.IsNullOrWhiteSpace(urls)) builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.Logging.ClearProviders();
-        builder.Services.AddStderrLogging(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddProvider(new TextWriterLoggerProvider(log ?? Console.Error, LogLevel.Information, time));
         foreach (var register in registrations) register(builder.Services);
         builder.Services.AddBackupMonitorCore(settings, time);
         builder.Services.AddBackupMonitorApi(settings);
@@ -45,20 +46,24 @@ public static class ServeHost
         return app;
     }
 
-    /// <summary>Creates the storage areas and applies migrations before the host starts.</summary>
+    /// <summary>Creates the storage areas and applies migrations before the host starts; refuses to start when no key could sign in.</summary>
     public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var settings = app.Services.GetRequiredService<Settings>();
         settings.Storage.EnsureStorageAreas();
+        bool keysExist;
         try
         {
             await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().MigrateAsync(cancellationToken);
+            keysExist = !app.Services.GetRequiredService<ApiKeys>().IsEmpty
+                || await scope.ServiceProvider.GetRequiredService<Security.KeyRegistry>().AnyLiveAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new DatabaseUnavailableException(settings.Database, e);
         }
+        if (!keysExist) throw new SettingsException(ApiKeys.NoKeyMessage);
         // A drill server that could do harm (a superuser, BackupMonitor's own database) is refused before any work.
         await app.Services.GetRequiredService<DrillServer>().CheckAsync(cancellationToken);
     }
@@ -70,7 +75,7 @@ public static class ServeHost
         services.AddSingleton<MeteredScans>();
         services.AddHostedService<ScheduledScans>();
         services.AddDailyRetention();
-        services.AddSingleton<IAfterScheduledScan, MonthlyReports.MonthlyReportDelivery>();
+        services.AddMonthlyReportDelivery();
         services.AddHostedService<NoticeDeliveryLoop>();
         services.AddHostedService<ScheduledDrills>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);

@@ -1,3 +1,4 @@
+using BackupMonitor.Security;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,7 @@ public sealed class DuplicateJobException(string message) : Exception(message);
 public sealed class JobNotFailingException(string message) : Exception(message);
 
 /// <summary>Registers, lists, updates and deactivates expected backup jobs.</summary>
-public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
+public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time, AuditTrail audit)
 {
     public async Task<ExpectedBackupJob> AddAsync(NewJob request, CancellationToken cancellationToken = default)
     {
@@ -28,7 +29,8 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         var job = request.ToJob(time.UtcNow());
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken); // the job's id names the audit's target and its period
+        audit.Record("job.add", $"job:{job.Id}", Fields(job));
         db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.CreatedAtUtc));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -63,6 +65,9 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         job.TimeZone = wanted.TimeZone;
         var regraced = job.GraceMinutes != wanted.GraceMinutes;
         job.GraceMinutes = wanted.GraceMinutes;
+        var changed = db.Entry(job).Properties.Where(p => p.IsModified && p.Metadata.Name != nameof(ExpectedBackupJob.ActiveSinceUtc))
+            .ToDictionary(p => p.Metadata.GetColumnName(), p => p.CurrentValue);
+        audit.Record("job.update", $"job:{job.Id}", changed);
         // The active period ends and a new one starts with the new schedule: the months before keep theirs (SPEC §12).
         if (job.IsActive && (rescheduled || regraced)) await ReopenPeriodAsync(job, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -96,15 +101,17 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Jobs.AddRange(jobs);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var job in jobs) audit.Record("job.add", $"job:{job.Id}", Fields(job));
         db.JobActivePeriods.AddRange(jobs.Select(j => JobActivePeriod.Open(j, now)));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return jobs;
     }
 
-    public Task<List<ExpectedBackupJob>> ListAsync(JobStatus? status = null, bool includeInactive = false, string? company = null, string? city = null, CancellationToken cancellationToken = default)
+    public Task<List<ExpectedBackupJob>> ListAsync(JobStatus? status = null, bool includeInactive = false, string? company = null, string? city = null,
+        CancellationToken cancellationToken = default, Decisions.AccessCaller? caller = null)
     {
-        var query = db.Jobs.AsNoTracking().AsQueryable();
+        var query = db.Jobs.AsNoTracking().VisibleTo(caller);
         if (!includeInactive) query = query.Where(j => j.IsActive);
         if (status is not null) query = query.Where(j => j.CurrentStatus == status);
         if (company is not null) query = query.Where(j => j.CompanyName == company);
@@ -120,7 +127,11 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return false;
-        if (job.IsActive) await ClosePeriodAsync(job, time.UtcNow(), cancellationToken);
+        if (job.IsActive)
+        {
+            audit.Record("job.deactivate", $"job:{id}", new { is_active = false });
+            await ClosePeriodAsync(job, time.UtcNow(), cancellationToken);
+        }
         job.IsActive = false;
         await db.SaveChangesAsync(cancellationToken);
         return true;
@@ -136,6 +147,7 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (!job.IsActive)
         {
             job.ActiveSinceUtc = time.UtcNow(); // the days it was off are not missed backups
+            audit.Record("job.reactivate", $"job:{id}", new { is_active = true });
             db.JobActivePeriods.Add(JobActivePeriod.Open(job, job.ActiveSinceUtc.Value));
         }
         job.IsActive = true;
@@ -157,9 +169,16 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (job.AcknowledgedAtUtc is not null) return job;
         // Compare-and-set: a scan that recorded a recovery in the meantime wins.
         var now = time.UtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var set = await db.Jobs.Where(j => j.Id == id && j.AcknowledgedAtUtc == null
                 && ((j.CurrentStatus != JobStatus.Ok && j.CurrentStatus != JobStatus.Unknown) || j.LastDrillStatus == DrillStatus.Failed))
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, now), cancellationToken);
+        if (set == 1)
+        {
+            audit.Record("job.ack", $"job:{id}", new { acknowledged_at_utc = now });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         await db.Entry(job).ReloadAsync(cancellationToken);
         if (set == 0 && job.AcknowledgedAtUtc is null)
             throw new JobNotFailingException($"job {id} is not failing (status {job.CurrentStatus.ToWire()}): there is nothing to acknowledge");
@@ -171,7 +190,15 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
     {
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null) return null;
-        await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, (DateTime?)null), cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var withdrawn = await db.Jobs.Where(j => j.Id == id && j.AcknowledgedAtUtc != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.AcknowledgedAtUtc, (DateTime?)null), cancellationToken);
+        if (withdrawn == 1)
+        {
+            audit.Record("job.unack", $"job:{id}", new { acknowledged_at_utc = (DateTime?)null });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
         await db.Entry(job).ReloadAsync(cancellationToken);
         return job;
     }
@@ -183,6 +210,14 @@ public sealed class JobRegistry(BackupMonitorDbContext db, TimeProvider time)
         if (status is not null) query = query.Where(e => e.Status == status);
         return query.OrderByDescending(e => e.CreatedAtUtc).ThenByDescending(e => e.Id).Take(limit).ToListAsync(cancellationToken);
     }
+
+    /// <summary>What a user chose for a job, as the audit records it.</summary>
+    private static object Fields(ExpectedBackupJob job) => new
+    {
+        company_name = job.CompanyName, city = job.City, neighborhood = job.Neighborhood, database_name = job.DatabaseName,
+        agent_id_responsible = job.AgentIdResponsible, expected_hour_utc = job.ExpectedHourUtc, expected_minute_utc = job.ExpectedMinuteUtc,
+        schedule = job.ScheduleExpression, time_zone = job.TimeZone, grace_minutes = job.GraceMinutes,
+    };
 
     private async Task EnsureFreeAsync(string agentId, string databaseName, int? exceptId, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using BackupMonitor.Security;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -19,16 +21,17 @@ public sealed class KeysetPages(BackupMonitorDbContext db)
 {
     /// <summary>Active jobs by company, city, neighborhood, database (then id): the order of `jobs list`.</summary>
     public async Task<KeysetPage<ExpectedBackupJob>> JobsAsync(
-        JobStatus? status, string? company, string? city, int? limit, int? afterId, CancellationToken cancellationToken)
+        JobStatus? status, string? company, string? city, int? limit, int? afterId, CancellationToken cancellationToken, AccessCaller? caller = null)
     {
-        var query = db.Jobs.AsNoTracking().Where(j => j.IsActive);
+        var query = db.Jobs.AsNoTracking().VisibleTo(caller).Where(j => j.IsActive);
         if (status is not null) query = query.Where(j => j.CurrentStatus == status);
         if (company is not null) query = query.Where(j => j.CompanyName == company);
         if (city is not null) query = query.Where(j => j.City == city);
         if (afterId is { } id)
         {
             // The cursor row itself may have left the filter (deactivated, status changed): its sort key still marks the place.
-            var a = await db.Jobs.AsNoTracking().Where(j => j.Id == id)
+            // Another company's job is a cursor the caller cannot know: refused as an unknown one, in the same words.
+            var a = await db.Jobs.AsNoTracking().VisibleTo(caller).Where(j => j.Id == id)
                 .Select(j => new { j.CompanyName, j.City, j.Neighborhood, j.DatabaseName, j.Id }).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new UnknownCursorException($"no job with id {id}");
             query = query.Where(j => string.Compare(j.CompanyName, a.CompanyName) > 0
@@ -57,8 +60,11 @@ public sealed class KeysetPages(BackupMonitorDbContext db)
         return await TakeAsync(ordered, limit, e => e.Id, cancellationToken);
     }
 
-    /// <summary>One more row than asked tells whether another page exists, without counting.</summary>
-    private static async Task<KeysetPage<T>> TakeAsync<T>(IQueryable<T> ordered, int? limit, Func<T, int> idOf, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of an ordered keyset listing (these, the outbox's): one more row than asked tells whether another page
+    /// exists, without counting; the last row's id is where the next page continues.
+    /// </summary>
+    public static async Task<KeysetPage<T>> TakeAsync<T>(IQueryable<T> ordered, int? limit, Func<T, int> idOf, CancellationToken cancellationToken)
     {
         if (limit is not { } size) return new KeysetPage<T>(await ordered.ToListAsync(cancellationToken), null);
         var rows = await ordered.Take(size + 1).ToListAsync(cancellationToken);

@@ -11,11 +11,12 @@ public sealed class ComplianceReports(ComplianceStore store, ReportOptions optio
     public TimeZoneInfo Zone => options.TimeZone;
 
     /// <summary>The report of <paramref name="month"/> as known now (a month not yet over counts the cycles whose deadline passed).</summary>
-    public async Task<MonthlyReport> MonthAsync(ReportMonth month, string? company, CancellationToken cancellationToken)
+    /// <param name="caller">For a key limited to companies, only their jobs are read (in SQL): its report names no other company.</param>
+    public async Task<MonthlyReport> MonthAsync(ReportMonth month, string? company, CancellationToken cancellationToken, AccessCaller? caller = null)
     {
         var now = time.UtcNow();
         var (from, to) = month.Span(options.TimeZone);
-        var facts = await store.FactsAsync(from, to, scan.MissingGraceMinutes, company, drilledBeforeUtc: to, cancellationToken: cancellationToken);
+        var facts = await store.FactsAsync(from, to, scan.MissingGraceMinutes, company, drilledBeforeUtc: to, cancellationToken: cancellationToken, caller: caller);
         var windows = await store.WindowsAsync(cancellationToken);
         return MonthlyReport.Build(month, options.TimeZone, facts, windows, now);
     }

@@ -30,6 +30,8 @@ public abstract class BackupMonitorDbContext(DbContextOptions options) : DbConte
     public DbSet<AgentLease> AgentLeases => Set<AgentLease>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<Digest> Digests => Set<Digest>();
+    public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<JobActivePeriod> JobActivePeriods => Set<JobActivePeriod>();
     public DbSet<Drill> Drills => Set<Drill>();
     public DbSet<DrillSlot> DrillSlots => Set<DrillSlot>();

@@ -12,14 +12,15 @@ public sealed class ComplianceStore(BackupMonitorDbContext db)
 {
     /// <summary>
     /// The jobs watched at some point of [<paramref name="fromUtc"/>, <paramref name="toUtc"/>) (of one company, or of
-    /// <paramref name="jobIds"/>, when given) with their facts. <paramref name="successesOnly"/>: read only success
+    /// <paramref name="jobIds"/>, when given; of the <paramref name="caller"/>'s companies, for a limited key) with their facts. <paramref name="successesOnly"/>: read only success
     /// entries (enough for a compliance figure; not for the failed / missing split).
     /// </summary>
     public async Task<IReadOnlyList<ComplianceFacts>> FactsAsync(DateTime fromUtc, DateTime toUtc, int defaultGraceMinutes,
         string? company = null, IReadOnlyCollection<int>? jobIds = null, bool successesOnly = false, DateTime? drilledBeforeUtc = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, AccessCaller? caller = null)
     {
-        var jobsQuery = db.Jobs.AsNoTracking().Where(j =>
+        // A key limited to companies reads its jobs only, filtered in SQL (SPEC §11).
+        var jobsQuery = Security.AccessScope.VisibleTo(db.Jobs.AsNoTracking(), caller).Where(j =>
             db.JobActivePeriods.Any(p => p.ExpectedJobId == j.Id && p.FromUtc < toUtc && (p.UntilUtc == null || p.UntilUtc > fromUtc))
             || (j.IsActive && !db.JobActivePeriods.Any(p => p.ExpectedJobId == j.Id)));
         if (company is not null) jobsQuery = jobsQuery.Where(j => j.CompanyName == company);
@@ -27,7 +28,7 @@ public sealed class ComplianceStore(BackupMonitorDbContext db)
         var jobs = await jobsQuery.ToListAsync(cancellationToken);
         if (jobs.Count == 0) return [];
         var ids = jobs.Select(j => j.Id).ToList();
-        var everyJob = company is null && jobIds is null;
+        var everyJob = company is null && jobIds is null && caller is not { IsScoped: true };
 
         var kept = await db.JobActivePeriods.AsNoTracking()
             .Where(p => (everyJob || ids.Contains(p.ExpectedJobId)) && p.FromUtc < toUtc && (p.UntilUtc == null || p.UntilUtc > fromUtc))

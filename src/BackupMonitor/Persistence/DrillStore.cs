@@ -9,7 +9,7 @@ namespace BackupMonitor.Persistence;
 /// (claimed by this process, renewed while it runs) and finished, the DRILL_CONCURRENCY slots, and the drills left
 /// behind by processes that stopped. Claims are <see cref="Claims"/>, the mechanism scans and deliveries use.
 /// </summary>
-public sealed class DrillStore(BackupMonitorDbContext db, Claims claims)
+public sealed class DrillStore(BackupMonitorDbContext db, Claims claims, Security.AuditTrail audit)
 {
     /// <summary>How long a drill's (and a slot's) claim holds without renewal; renewed every third of it while the drill runs.</summary>
     public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(3);
@@ -50,7 +50,8 @@ public sealed class DrillStore(BackupMonitorDbContext db, Claims claims)
     /// Records a `running` drill of <paramref name="entryId"/>, claimed by this process; null when a drill of that
     /// backup is already running (one running drill per backup, a unique index: two processes never drill it at once).
     /// </summary>
-    public async Task<Drill?> StartAsync(int jobId, int entryId, CancellationToken cancellationToken)
+    /// <param name="requested">Asked for by someone (`drills run`, the API, the dashboard), not by `serve`'s schedule: audited as `drill.run` with the drill.</param>
+    public async Task<Drill?> StartAsync(int jobId, int entryId, CancellationToken cancellationToken, bool requested = false)
     {
         var drill = new Drill
         {
@@ -58,6 +59,7 @@ public sealed class DrillStore(BackupMonitorDbContext db, Claims claims)
             ClaimedBy = claims.Owner, ClaimedUntilUtc = Now + ClaimDuration,
         };
         db.Drills.Add(drill);
+        AuditEvent? started = requested ? audit.Record("drill.run", $"job:{jobId}", new { entry_id = entryId }) : null;
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -66,6 +68,7 @@ public sealed class DrillStore(BackupMonitorDbContext db, Claims claims)
         catch (DbUpdateException)
         {
             db.Entry(drill).State = EntityState.Detached;
+            if (started is not null) db.Entry(started).State = EntityState.Detached;
             return null;
         }
     }
@@ -164,12 +167,22 @@ public sealed class DrillStore(BackupMonitorDbContext db, Claims claims)
         job.LastDrillStatus = status;
     }
 
-    public async Task<List<Drill>> ListAsync(int? jobId, DrillStatus? status, int limit, CancellationToken cancellationToken) =>
-        await db.Drills.AsNoTracking().Where(d => (jobId == null || d.JobId == jobId) && (status == null || d.Status == status))
+    /// <summary>Newest first; a key limited to companies sees its jobs' drills only (filtered in SQL).</summary>
+    public async Task<List<Drill>> ListAsync(int? jobId, DrillStatus? status, int limit, CancellationToken cancellationToken, Decisions.AccessCaller? caller = null) =>
+        await Visible(caller).Where(d => (jobId == null || d.JobId == jobId) && (status == null || d.Status == status))
             .OrderByDescending(d => d.StartedAtUtc).ThenByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken);
 
-    public Task<Drill?> FindAsync(int drillId, CancellationToken cancellationToken) =>
-        db.Drills.AsNoTracking().FirstOrDefaultAsync(d => d.Id == drillId, cancellationToken);
+    /// <summary>The drill, or null when it does not exist or belongs to a job outside the caller's companies.</summary>
+    public Task<Drill?> FindAsync(int drillId, CancellationToken cancellationToken, Decisions.AccessCaller? caller = null) =>
+        Visible(caller).FirstOrDefaultAsync(d => d.Id == drillId, cancellationToken);
+
+    private IQueryable<Drill> Visible(Decisions.AccessCaller? caller)
+    {
+        var drills = db.Drills.AsNoTracking();
+        if (caller is not { IsScoped: true }) return drills;
+        var jobs = Security.AccessScope.VisibleTo(db.Jobs, caller).Select(j => j.Id);
+        return drills.Where(d => jobs.Contains(d.JobId));
+    }
 
     /// <summary>Whether a drill of this job's backups is running now (its claim held).</summary>
     public Task<bool> IsRunningAsync(int jobId, CancellationToken cancellationToken)
@@ -179,10 +192,12 @@ public sealed class DrillStore(BackupMonitorDbContext db, Claims claims)
     }
 
     /// <summary>The overview's share (SPEC §13): active jobs with a counted drill finished since <paramref name="sinceUtc"/>, and active jobs.</summary>
-    public async Task<(int Drilled, int Active)> DrilledSinceAsync(DateTime sinceUtc, CancellationToken cancellationToken)
+    public async Task<(int Drilled, int Active)> DrilledSinceAsync(DateTime sinceUtc, CancellationToken cancellationToken, Decisions.AccessCaller? caller = null)
     {
-        var active = await db.Jobs.CountAsync(j => j.IsActive, cancellationToken);
-        var drilled = await db.Jobs.CountAsync(j => j.IsActive
+        // Over the caller's jobs only (SPEC §11: a limited key's tiles count its jobs), in SQL.
+        var jobs = Security.AccessScope.VisibleTo(db.Jobs, caller);
+        var active = await jobs.CountAsync(j => j.IsActive, cancellationToken);
+        var drilled = await jobs.CountAsync(j => j.IsActive
             && db.Drills.Any(d => d.JobId == j.Id && d.CountsTowardInterval && d.Status != DrillStatus.Running && d.FinishedAtUtc >= sinceUtc), cancellationToken);
         return (drilled, active);
     }

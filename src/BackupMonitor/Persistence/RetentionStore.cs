@@ -15,9 +15,11 @@ public sealed record StorageSpace(long ValidatedBytes, int ValidatedFiles, long 
 /// <summary>
 /// Every statement retention runs (SPEC §14), asked in its words: the jobs and their backups, the policies, the
 /// claims per job, marking, finishing, purging and restoring. The order of the writes is the applier's
-/// (<see cref="Retention.RetentionApplier"/>); each method here is one step.
+/// (<see cref="Retention.RetentionApplier"/>); each method here is one step. Each change is audited (SPEC §11) in its
+/// own transaction: `retention.set|unset` (job or company), `retention.prune` (per job), `retention.purge` and
+/// `retention.restore` (per entry).
 /// </summary>
-public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims)
+public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims, Security.AuditTrail audit)
 {
     internal static readonly ClaimTable<ExpectedBackupJob> JobClaims =
         new(nameof(ExpectedBackupJob.Id), nameof(ExpectedBackupJob.RetentionClaimedBy), nameof(ExpectedBackupJob.RetentionClaimedUntilUtc), ClearsHolder: true);
@@ -30,9 +32,11 @@ public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims)
     // ---- reading ----
 
     /// <summary>A page of jobs (id order, after <paramref name="afterId"/>), optionally one job or one company's.</summary>
-    public Task<List<ExpectedBackupJob>> JobsAsync(int? jobId, string? company, int afterId, int limit, CancellationToken cancellationToken)
+    public Task<List<ExpectedBackupJob>> JobsAsync(int? jobId, string? company, int afterId, int limit, CancellationToken cancellationToken,
+        Decisions.AccessCaller? caller = null)
     {
-        var query = db.Jobs.AsNoTracking().Where(j => j.Id > afterId);
+        // A key limited to companies plans its jobs only, filtered in SQL (SPEC §11).
+        var query = Security.AccessScope.VisibleTo(db.Jobs.AsNoTracking(), caller).Where(j => j.Id > afterId);
         if (jobId is not null) query = query.Where(j => j.Id == jobId);
         if (company is not null) query = query.Where(j => j.CompanyName == company);
         return query.OrderBy(j => j.Id).Take(limit).ToListAsync(cancellationToken);
@@ -79,10 +83,10 @@ public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims)
     public Task<BackupEntry?> EntryAsync(int entryId, CancellationToken cancellationToken) =>
         db.Entries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId, cancellationToken);
 
-    /// <summary>What validated storage and the trash hold, for one job or all.</summary>
-    public async Task<StorageSpace> SpaceAsync(int? jobId, CancellationToken cancellationToken)
+    /// <summary>What validated storage and the trash hold, for one job or all (all the caller's, for a key limited to companies).</summary>
+    public async Task<StorageSpace> SpaceAsync(int? jobId, CancellationToken cancellationToken, Decisions.AccessCaller? caller = null)
     {
-        var entries = db.Entries.AsNoTracking().Where(e => e.ValidatedPath != null && e.PurgedAtUtc == null);
+        var entries = Security.AccessScope.VisibleTo(db.Entries.AsNoTracking(), db.Jobs, caller).Where(e => e.ValidatedPath != null && e.PurgedAtUtc == null);
         if (jobId is not null) entries = entries.Where(e => e.ExpectedJobId == jobId);
         var sums = await entries
             .GroupBy(e => e.PrunedAtUtc != null && e.HeldAtUtc == null)
@@ -129,54 +133,87 @@ public sealed class RetentionStore(BackupMonitorDbContext db, Claims claims)
 
     // ---- writing, one step each ----
 
-    /// <summary>Step 1 of a prune: the entries are marked (pruned_at_utc, trash_path) in one transaction, before any file moves.</summary>
-    public async Task MarkPrunedAsync(IReadOnlyList<(int EntryId, string TrashPath)> marks, DateTime nowUtc, CancellationToken cancellationToken)
+    /// <summary>
+    /// Step 1 of a prune: the entries are marked (pruned_at_utc, trash_path) in one transaction, before any file moves,
+    /// with one `retention.prune` audit event per job naming the entries marked (and the run's own limit when
+    /// `--max-prune-percent` overrode it).
+    /// </summary>
+    public async Task MarkPrunedAsync(IReadOnlyList<(int EntryId, int JobId, string TrashPath)> marks, DateTime nowUtc, int? maxPrunePercent,
+        CancellationToken cancellationToken)
     {
         if (marks.Count == 0) return;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var (entryId, trashPath) in marks)
-            await db.Entries.Where(e => e.Id == entryId && e.PrunedAtUtc == null && e.HeldAtUtc == null)
-                .ExecuteUpdateAsync(set => set.SetProperty(e => e.PrunedAtUtc, nowUtc).SetProperty(e => e.TrashPath, trashPath), cancellationToken);
+        var marked = new List<(int EntryId, int JobId)>();
+        foreach (var (entryId, jobId, trashPath) in marks)
+            if (await db.Entries.Where(e => e.Id == entryId && e.PrunedAtUtc == null && e.HeldAtUtc == null)
+                    .ExecuteUpdateAsync(set => set.SetProperty(e => e.PrunedAtUtc, nowUtc).SetProperty(e => e.TrashPath, trashPath), cancellationToken) > 0)
+                marked.Add((entryId, jobId));
+        foreach (var job in marked.GroupBy(m => m.JobId))
+            audit.Record("retention.prune", $"job:{job.Key}", new { entries = job.Select(m => m.EntryId).ToList(), max_prune_percent = maxPrunePercent });
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The trashed file was deleted (or found gone): the entry records when; it stays as history.</summary>
     public Task MarkPurgedAsync(int entryId, DateTime nowUtc, CancellationToken cancellationToken) =>
-        db.Entries.Where(e => e.Id == entryId && e.PurgedAtUtc == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(e => e.PurgedAtUtc, nowUtc), cancellationToken);
+        AuditedAsync(
+            () => db.Entries.Where(e => e.Id == entryId && e.PurgedAtUtc == null).ExecuteUpdateAsync(set => set.SetProperty(e => e.PurgedAtUtc, nowUtc), cancellationToken),
+            () => audit.Record("retention.purge", $"entry:{entryId}", new { purged_at_utc = nowUtc }), cancellationToken);
 
     /// <summary>Step 1 of a restore: the entry is held (never pruned again) and names where the file goes back, before it moves.</summary>
     public Task<int> MarkRestoringAsync(int entryId, string validatedPath, DateTime nowUtc, CancellationToken cancellationToken) =>
-        db.Entries.Where(e => e.Id == entryId && e.PrunedAtUtc != null && e.PurgedAtUtc == null)
-            .ExecuteUpdateAsync(set => set.SetProperty(e => e.HeldAtUtc, nowUtc).SetProperty(e => e.ValidatedPath, validatedPath), cancellationToken);
+        AuditedAsync(
+            () => db.Entries.Where(e => e.Id == entryId && e.PrunedAtUtc != null && e.PurgedAtUtc == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.HeldAtUtc, nowUtc).SetProperty(e => e.ValidatedPath, validatedPath), cancellationToken),
+            () => audit.Record("retention.restore", $"entry:{entryId}", new { held_at_utc = nowUtc, validated_path = validatedPath }), cancellationToken);
 
     /// <summary>Last step of a restore: the file is back in validated storage.</summary>
     public Task MarkRestoredAsync(int entryId, CancellationToken cancellationToken) =>
         db.Entries.Where(e => e.Id == entryId && e.HeldAtUtc != null)
             .ExecuteUpdateAsync(set => set.SetProperty(e => e.PrunedAtUtc, (DateTime?)null).SetProperty(e => e.TrashPath, (string?)null), cancellationToken);
 
+    /// <summary>A change and its audit event in one transaction; the event only when the change changed a row.</summary>
+    private async Task<int> AuditedAsync(Func<Task<int>> change, Action record, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await change();
+        if (rows > 0)
+        {
+            record();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
     // ---- policies ----
 
-    /// <summary>Sets (or with null removes) a job's own policy; false when no such job.</summary>
+    /// <summary>Sets (or with null removes) a job's own policy, audited; false when no such job.</summary>
     public async Task<bool> SetJobPolicyAsync(int jobId, string? policy, CancellationToken cancellationToken) =>
-        await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Retention, policy), cancellationToken) > 0;
+        await AuditedAsync(
+            () => db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(set => set.SetProperty(j => j.Retention, policy), cancellationToken),
+            () => audit.Record(policy is null ? "retention.unset" : "retention.set", $"job:{jobId}", new { retention = policy }), cancellationToken) > 0;
 
     public Task<bool> CompanyExistsAsync(string company, CancellationToken cancellationToken) =>
         db.Jobs.AnyAsync(j => j.CompanyName == company, cancellationToken);
 
-    /// <summary>Sets a company's policy (inserted or replaced).</summary>
+    /// <summary>Sets a company's policy (inserted or replaced), audited.</summary>
     public async Task SetCompanyPolicyAsync(string company, string policy, DateTime nowUtc, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.CompanyRetentions.Where(c => c.CompanyName == company)
             .ExecuteUpdateAsync(set => set.SetProperty(c => c.Policy, policy).SetProperty(c => c.UpdatedAtUtc, nowUtc), cancellationToken);
-        if (updated > 0) return;
-        db.CompanyRetentions.Add(new CompanyRetention { CompanyName = company, Policy = policy, UpdatedAtUtc = nowUtc });
+        if (updated == 0) db.CompanyRetentions.Add(new CompanyRetention { CompanyName = company, Policy = policy, UpdatedAtUtc = nowUtc });
+        audit.Record("retention.set", $"company:{company}", new { retention = policy });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Removes a company's policy; false when it had none.</summary>
+    /// <summary>Removes a company's policy, audited; false when it had none.</summary>
     public async Task<bool> RemoveCompanyPolicyAsync(string company, CancellationToken cancellationToken) =>
-        await db.CompanyRetentions.Where(c => c.CompanyName == company).ExecuteDeleteAsync(cancellationToken) > 0;
+        await AuditedAsync(
+            () => db.CompanyRetentions.Where(c => c.CompanyName == company).ExecuteDeleteAsync(cancellationToken),
+            () => audit.Record("retention.unset", $"company:{company}", new { retention = (string?)null }), cancellationToken) > 0;
 
     public Task<string?> CompanyPolicyAsync(string company, CancellationToken cancellationToken) =>
         db.CompanyRetentions.AsNoTracking().Where(c => c.CompanyName == company).Select(c => c.Policy).SingleOrDefaultAsync(cancellationToken);

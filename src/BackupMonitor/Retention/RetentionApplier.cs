@@ -91,7 +91,7 @@ public sealed class RetentionApplier(
             }
         }
         if (marks.Count == 0) return;
-        await store.MarkPrunedAsync(marks.Select(m => (m.EntryId, m.TrashPath)).ToList(), time.GetUtcNow().UtcDateTime, cancellationToken);
+        await store.MarkPrunedAsync(marks.Select(m => (m.EntryId, m.Backup.JobId, m.TrashPath)).ToList(), time.GetUtcNow().UtcDateTime, maxPrunePercent, cancellationToken);
         Step("marked");
         foreach (var (_, trashPath, backup) in marks)
         {

@@ -20,14 +20,14 @@ public sealed class RetentionPlanner(RetentionStore store, IPassedDrills drills,
     private Dictionary<string, string>? companyPolicies;
     private List<MaintenanceWindow>? windows;
 
-    /// <summary>Every job's plan (or one job's, or one company's), page after page, in id order.</summary>
+    /// <summary>Every job's plan (or one job's, or one company's), page after page, in id order; only the caller's jobs for a key limited to companies.</summary>
     public async IAsyncEnumerable<JobRetentionPlan> PlanAsync(int? jobId, string? company, int? maxPrunePercent,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default, AccessCaller? caller = null)
     {
         var afterId = 0;
         while (true)
         {
-            var jobs = await store.JobsAsync(jobId, company, afterId, PageSize, cancellationToken);
+            var jobs = await store.JobsAsync(jobId, company, afterId, PageSize, cancellationToken, caller);
             if (jobs.Count == 0) yield break;
             foreach (var plan in await PlanPageAsync(jobs, maxPrunePercent, cancellationToken)) yield return plan;
             afterId = jobs[^1].Id;

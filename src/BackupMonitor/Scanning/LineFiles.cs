@@ -143,7 +143,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
             // A destination taken since it was read is not this line's failure to decide: the line is retried next scan.
             if (area == BackupArea.Validated)
             {
-                logger.LogError("Échec de la promotion de la sauvegarde pour '{Db}' : {Error}", job.DatabaseName, e.Message);
+                logger.LogError("Promoting the backup of '{Db}' failed: {Error}", job.DatabaseName, e.Message);
                 entry.Status = BackupEntryStatus.Failed;
                 entry.ErrorMessage = EntryDecision.PromotionFailed(e.Message);
             }
@@ -196,10 +196,11 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
         try
         {
             BeforeHashing?.Invoke(staged);
-            var (digest, copied) = copyTo is null
-                ? (content.CheckContent ? await FileHasher.HashAndCheckAsync(staged, cancellationToken) : FileHasher.Hash(staged, cancellationToken), false)
+            var (digest, copyError) = copyTo is null
+                ? (content.CheckContent ? await FileHasher.HashAndCheckAsync(staged, cancellationToken) : FileHasher.Hash(staged, cancellationToken), null)
                 : await FileHasher.HashAndCopyAsync(staged, copyTo, content.CheckContent, cancellationToken);
-            return (new StagedFile.Present(digest with { Content = digest.Content ?? ContentVerdict.Off }), copied);
+            // A copy that could not be written is no loss: the file is moved the usual way once decided.
+            return (new StagedFile.Present(digest with { Content = digest.Content ?? ContentVerdict.Off }), copyTo is not null && copyError is null);
         }
         catch (FileNotFoundException)
         {

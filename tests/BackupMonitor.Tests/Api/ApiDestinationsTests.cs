@@ -22,7 +22,10 @@ public sealed class ApiDestinationsTests
         Assert.Contains("kind: must be one of email, webhook, slack, teams, ntfy, alertmanager", (await ApiTestHost.ProblemAsync(bad)).RootElement.GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await host.Read.PostAsJsonAsync("/api/destinations", new { name = "y", kind = "slack", target = "https://x.test/" })).StatusCode);
 
-        var list = await host.Read.GetStringAsync("/api/destinations");
+        // SPEC §11: destinations and routes are for admins; the read key of the settings no longer lists them.
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Read.GetAsync("/api/destinations")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await host.Read.GetAsync("/api/routes")).StatusCode);
+        var list = await host.Full.GetStringAsync("/api/destinations");
         Assert.DoesNotContain("tok3n", list);
         Assert.Equal(
             [("admins", "email", "ops@backup.test", true), ("teams-lyon", "teams", "http://127.0.0.1/…", false)],
@@ -32,7 +35,7 @@ public sealed class ApiDestinationsTests
         Assert.Equal(HttpStatusCode.Created, route.StatusCode);
         var routeId = (int)JsonNode.Parse(await route.Content.ReadAsStringAsync())!["id"]!;
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Full.PostAsJsonAsync("/api/routes", new { destination = "nowhere" })).StatusCode);
-        var routes = JsonNode.Parse(await host.Read.GetStringAsync("/api/routes"))!.AsArray();
+        var routes = JsonNode.Parse(await host.Full.GetStringAsync("/api/routes"))!.AsArray();
         Assert.Equal(["failed", "recovery"], routes.Single()!["statuses"]!.AsArray().Select(s => (string)s!));
 
         var test = JsonNode.Parse(await (await host.Full.PostAsync("/api/destinations/teams-lyon/test", null)).Content.ReadAsStringAsync())!;

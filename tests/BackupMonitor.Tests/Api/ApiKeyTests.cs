@@ -92,11 +92,12 @@ public sealed class ApiKeyTests
     }
 
     [Fact]
-    public void Serve_refuses_to_start_without_any_key()
+    public void Settings_without_keys_are_allowed_since_the_database_may_hold_keys()
     {
+        // serve checks once the database is open (Serve_command_without_keys_exits_1_with_one_line; KeysCommandsTests).
         var settings = TestSettings.Parse(new Dictionary<string, string?> { ["BACKUP_ROOT"] = Path.GetTempPath() });
-        var error = Assert.Throws<SettingsException>(() => ApiKeys.From(settings));
-        Assert.StartsWith("API_KEYS: serve needs at least one API key", error.Message);
+        Assert.True(ApiKeys.From(settings).IsEmpty);
+        Assert.StartsWith("API_KEYS: serve needs at least one API key", ApiKeys.NoKeyMessage);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class DashboardActionTests
         var job = await browser.PageAsync($"/jobs/{jobs["sales"].Id}");
         Assert.DoesNotContain("handler=Deactivate", job);
         Assert.DoesNotContain("Deactivate this job", job);
-        Assert.Contains("you can see everything and change nothing", job);
+        Assert.Contains("you can see what it may see and change nothing", job);
         Assert.DoesNotContain("handler=Reactivate", await browser.PageAsync($"/jobs/{jobs["archive"].Id}"));
     }
 

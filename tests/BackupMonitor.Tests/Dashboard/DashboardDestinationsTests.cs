@@ -41,7 +41,7 @@ public sealed class DashboardDestinationsTests
     }
 
     [Fact]
-    public async Task A_read_only_key_sees_destinations_without_the_test_button_and_cannot_post_one()
+    public async Task A_read_only_key_sees_no_destinations_and_cannot_post_a_test()
     {
         await using var receiver = await HttpReceiver.StartAsync();
         await using var host = await DashboardTestHost.StartAsync();
@@ -52,8 +52,10 @@ public sealed class DashboardDestinationsTests
         });
         var browser = await host.SignedInAsync(ApiTestHost.ReadKey);
 
-        Assert.DoesNotContain("Send a test", await browser.PageAsync("/destinations"));
-        var post = await browser.PostAsync("/destinations?handler=Test", new Dictionary<string, string> { ["name"] = "hook" }, tokenFrom: "/destinations");
+        // SPEC §11: destinations are for admins (their targets name other companies' addresses).
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/destinations")).StatusCode);
+        Assert.DoesNotContain("href=\"/destinations\"", await browser.PageAsync("/"));
+        var post = await browser.PostAsync("/destinations?handler=Test", new Dictionary<string, string> { ["name"] = "hook" }, tokenFrom: "/");
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
         Assert.Empty(receiver.Received);
     }

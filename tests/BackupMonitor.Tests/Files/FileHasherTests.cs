@@ -54,6 +54,53 @@ public class FileHasherTests
     }
 
     [Fact]
+    public async Task Hashing_while_copying_gives_the_digest_of_hashing_alone_and_a_byte_identical_copy()
+    {
+        var folder = TestSite.NewTempFolder();
+        try
+        {
+            var content = new byte[FileHasher.BufferSize * 2 + 99];
+            new Random(3).NextBytes(content);
+            var path = Path.Combine(folder, "staged.bin");
+            await File.WriteAllBytesAsync(path, content);
+            var copy = Path.Combine(folder, "validated", "copy.bin");
+
+            var (digest, error) = await FileHasher.HashAndCopyAsync(path, copy, checkContent: false, CancellationToken.None);
+
+            Assert.Null(error);
+            Assert.Equal(FileHasher.Hash(path), digest);
+            Assert.Equal(content, await File.ReadAllBytesAsync(copy));
+        }
+        finally
+        {
+            TestSite.DeleteFolder(folder);
+        }
+    }
+
+    [Fact]
+    public async Task A_copy_that_cannot_be_written_is_reported_the_read_still_counts_and_a_file_already_there_is_left_alone()
+    {
+        var folder = TestSite.NewTempFolder();
+        try
+        {
+            var path = Path.Combine(folder, "staged.bin");
+            await File.WriteAllTextAsync(path, "backup");
+            var taken = Path.Combine(folder, "taken.bin");
+            await File.WriteAllTextAsync(taken, "someone else's");
+
+            var (digest, error) = await FileHasher.HashAndCopyAsync(path, taken, checkContent: true, CancellationToken.None);
+
+            Assert.IsAssignableFrom<IOException>(error);
+            Assert.Equal(FileHasher.Hash(path).Sha256, digest.Sha256);
+            Assert.Equal("someone else's", await File.ReadAllTextAsync(taken));
+        }
+        finally
+        {
+            TestSite.DeleteFolder(folder);
+        }
+    }
+
+    [Fact]
     public async Task Hashing_an_empty_file_gives_the_sha256_of_nothing()
     {
         var digest = await FileHasher.HashAsync(new MemoryStream());

@@ -4,6 +4,7 @@ using BackupMonitor.Jobs;
 using BackupMonitor.MonthlyReports;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
+using BackupMonitor.Hosting;
 using BackupMonitor.Scanning;
 using BackupMonitor.Tests.Notifications;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,5 @@
+using BackupMonitor.Security;
+using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Scanning;
 using Microsoft.AspNetCore.Mvc;
@@ -7,6 +9,8 @@ namespace BackupMonitor.Dashboard.Pages;
 /// <summary>The overview: tiles per status, the last scan, and the jobs table (filters, search and sort in the query string).</summary>
 public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.DrillStore drills, Configuration.DrillOptions drillOptions, RetentionBoard retention, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
+    protected override AccessAction? Reads => AccessAction.ReadJobs;
+
     [BindProperty(SupportsGet = true)] public string? Company { get; set; }
     [BindProperty(SupportsGet = true)] public string? City { get; set; }
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
@@ -32,15 +36,15 @@ public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.Dr
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Data = await board.OverviewAsync(Query, cancellationToken);
-        var (drilled, active) = await drills.DrilledSinceAsync(time.GetUtcNow().UtcDateTime - drillOptions.Interval, cancellationToken);
+        Data = await board.OverviewAsync(Query, Caller, cancellationToken);
+        var (drilled, active) = await drills.DrilledSinceAsync(time.GetUtcNow().UtcDateTime - drillOptions.Interval, cancellationToken, Caller);
         DrillShare = (drilled, active, drillOptions.IntervalDays);
-        Space = await retention.AllAsync(cancellationToken);
+        Space = await retention.AllAsync(Caller, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostScanAsync([FromServices] MeteredScans metered, CancellationToken cancellationToken)
     {
-        if (!User.CanAct()) return RefuseReadOnly();
+        if (await RefusalAsync(AccessAction.RunScan, AccessTarget.None) is { } refused) return refused;
         var summary = await metered.TryRunRequestedAsync();
         if (summary is null)
         {

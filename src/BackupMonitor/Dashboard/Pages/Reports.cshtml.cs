@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace BackupMonitor.Dashboard.Pages;
 
-/// <summary>Monthly compliance (SPEC §12): a month picker, each company's table, the CSV and the printable page to download.</summary>
+/// <summary>Monthly compliance (SPEC §12): a month picker, each company's table (the key's companies only), the CSV and the printable page to download.</summary>
 public sealed class ReportsModel(ComplianceReports reports, ReportPage page, TimeProvider time, DashboardText text) : DashboardPageModel(text)
 {
+    protected override AccessAction? Reads => AccessAction.ReadReports;
+
     public ReportText R => ReportText.For(T.Language);
     public ReportMonth Month { get; private set; }
     public ComplianceReportView? Report { get; private set; }
@@ -17,14 +19,14 @@ public sealed class ReportsModel(ComplianceReports reports, ReportPage page, Tim
     public async Task<IActionResult> OnGetAsync(string? month, CancellationToken cancellationToken)
     {
         if (Parse(month) is not { } wanted) return Page();
-        Report = ComplianceReportView.Of(await reports.MonthAsync(wanted, null, cancellationToken));
+        Report = ComplianceReportView.Of(await reports.MonthAsync(wanted, null, cancellationToken, Caller));
         return Page();
     }
 
     public async Task<IActionResult> OnGetCsvAsync(string? month, CancellationToken cancellationToken)
     {
         if (Parse(month) is not { } wanted) return Page();
-        var csv = ComplianceReportView.Of(await reports.MonthAsync(wanted, null, cancellationToken)).ToCsv();
+        var csv = ComplianceReportView.Of(await reports.MonthAsync(wanted, null, cancellationToken, Caller)).ToCsv();
         return File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"compliance-{wanted}.csv");
     }
 
@@ -32,7 +34,7 @@ public sealed class ReportsModel(ComplianceReports reports, ReportPage page, Tim
     public async Task<IActionResult> OnGetHtmlAsync(string? month, CancellationToken cancellationToken)
     {
         if (Parse(month) is not { } wanted) return Page();
-        var html = page.Html(await reports.MonthAsync(wanted, null, cancellationToken));
+        var html = page.Html(await reports.MonthAsync(wanted, null, cancellationToken, Caller));
         return File(Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", $"compliance-{wanted}.html");
     }
 

@@ -6,6 +6,9 @@ namespace BackupMonitor.Dashboard.Pages;
 /// <summary>POST (with its anti-forgery token) ends the session; a GET does nothing but go home.</summary>
 public sealed class SignOutModel(DashboardText text) : DashboardPageModel(text)
 {
+    // Asks nothing: any session may end itself.
+    protected override Decisions.AccessAction? Reads => null;
+
     public IActionResult OnGet() => LocalRedirect("/");
 
     public async Task<IActionResult> OnPostAsync()

@@ -12,16 +12,18 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
     public partial class PostgresBackupMonitorDbContextModel
     {
         private PostgresBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("3ca1d174-431f-438e-8d8a-d39995c46cb4"), entityTypeCount: 18)
+            : base(skipDetectChanges: false, modelId: new Guid("7cc853b7-8a1a-494a-9ce6-5c60793b4d72"), entityTypeCount: 20)
         {
         }
 
         partial void Initialize()
         {
+            var accessKey = AccessKeyEntityType.Create(this);
             var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
             var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
+            var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var companyRetention = CompanyRetentionEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
@@ -45,10 +47,12 @@ namespace BackupMonitor.Persistence.CompiledModels.Postgres
             JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AccessKeyEntityType.CreateAnnotations(accessKey);
             AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
             AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
+            AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             CompanyRetentionEntityType.CreateAnnotations(companyRetention);
             DeliveryEntityType.CreateAnnotations(delivery);

@@ -11,16 +11,18 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
     public partial class SqliteBackupMonitorDbContextModel
     {
         private SqliteBackupMonitorDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("66296a8a-472c-4c5c-be27-4657e46a7547"), entityTypeCount: 18)
+            : base(skipDetectChanges: false, modelId: new Guid("1f897b5c-1035-4aef-8ab9-c96e056673ed"), entityTypeCount: 20)
         {
         }
 
         partial void Initialize()
         {
+            var accessKey = AccessKeyEntityType.Create(this);
             var agent = AgentEntityType.Create(this);
             var agentLease = AgentLeaseEntityType.Create(this);
             var agentUpload = AgentUploadEntityType.Create(this);
             var alertRoute = AlertRouteEntityType.Create(this);
+            var auditEvent = AuditEventEntityType.Create(this);
             var backupEntry = BackupEntryEntityType.Create(this);
             var companyRetention = CompanyRetentionEntityType.Create(this);
             var delivery = DeliveryEntityType.Create(this);
@@ -44,10 +46,12 @@ namespace BackupMonitor.Persistence.CompiledModels.Sqlite
             JobActivePeriodEntityType.CreateForeignKey1(jobActivePeriod, expectedBackupJob);
             NoticeEntityType.CreateForeignKey1(notice, backupEntry);
 
+            AccessKeyEntityType.CreateAnnotations(accessKey);
             AgentEntityType.CreateAnnotations(agent);
             AgentLeaseEntityType.CreateAnnotations(agentLease);
             AgentUploadEntityType.CreateAnnotations(agentUpload);
             AlertRouteEntityType.CreateAnnotations(alertRoute);
+            AuditEventEntityType.CreateAnnotations(auditEvent);
             BackupEntryEntityType.CreateAnnotations(backupEntry);
             CompanyRetentionEntityType.CreateAnnotations(companyRetention);
             DeliveryEntityType.CreateAnnotations(delivery);

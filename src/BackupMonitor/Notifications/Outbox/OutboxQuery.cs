@@ -20,20 +20,32 @@ public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeStore store, No
 
     public static readonly IReadOnlyList<string> StateNames = Enum.GetValues<DeliveryState>().Select(Wire<DeliveryState>).ToArray();
 
-    private IQueryable<Delivery> Filtered(DeliveryState? state, string? destination)
+    private IQueryable<Delivery> Filtered(DeliveryState? state, string? destination, Decisions.AccessCaller? caller)
     {
         var query = db.Deliveries.AsNoTracking();
+        if (caller is { IsScoped: true })
+        {
+            // In SQL: the deliveries of notices about the caller's companies' jobs, and of its companies' notices
+            // without a job (a monthly report).
+            var jobs = Security.AccessScope.VisibleTo(db.Jobs, caller).Select(j => (int?)j.Id);
+            var companies = caller.Companies.ToList();
+            var notices = db.Notices
+                .Where(n => n.ExpectedJobId != null ? jobs.Contains(n.ExpectedJobId) : n.CompanyName != null && companies.Contains(n.CompanyName))
+                .Select(n => n.Id);
+            query = query.Where(d => notices.Contains(d.NoticeId));
+        }
         if (state is not null) query = query.Where(d => d.State == state);
         if (destination is not null) query = query.Where(d => d.Destination == destination);
         return query;
     }
 
-    public Task<int> CountAsync(DeliveryState? state, string? destination, CancellationToken cancellationToken) =>
-        Filtered(state, destination).CountAsync(cancellationToken);
+    public Task<int> CountAsync(DeliveryState? state, string? destination, CancellationToken cancellationToken, Decisions.AccessCaller? caller = null) =>
+        Filtered(state, destination, caller).CountAsync(cancellationToken);
 
-    public async Task<List<OutboxRow>> ListAsync(DeliveryState? state, string? destination, int skip, int? take, CancellationToken cancellationToken)
+    public async Task<List<OutboxRow>> ListAsync(DeliveryState? state, string? destination, int skip, int? take, CancellationToken cancellationToken,
+        Decisions.AccessCaller? caller = null)
     {
-        var query = Filtered(state, destination).OrderByDescending(d => d.Id).Skip(skip);
+        var query = Filtered(state, destination, caller).OrderByDescending(d => d.Id).Skip(skip);
         if (take is { } count) query = query.Take(count);
         return await RowsAsync(await query.ToListAsync(cancellationToken), cancellationToken);
     }
@@ -43,14 +55,12 @@ public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeStore store, No
     /// (the last id of the previous page), and the id to continue from while more remain.
     /// </summary>
     public async Task<(List<OutboxRow> Rows, int? NextAfterId)> PageAsync(
-        DeliveryState? state, string? destination, int limit, int? afterId, CancellationToken cancellationToken)
+        DeliveryState? state, string? destination, int limit, int? afterId, CancellationToken cancellationToken, Decisions.AccessCaller? caller = null)
     {
-        var query = Filtered(state, destination);
+        var query = Filtered(state, destination, caller);
         if (afterId is { } after) query = query.Where(d => d.Id < after);
-        var deliveries = await query.OrderByDescending(d => d.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var more = deliveries.Count > limit;
-        if (more) deliveries.RemoveAt(limit);
-        return (await RowsAsync(deliveries, cancellationToken), more ? deliveries[^1].Id : null);
+        var page = await Jobs.KeysetPages.TakeAsync(query.OrderByDescending(d => d.Id), limit, d => d.Id, cancellationToken);
+        return (await RowsAsync([.. page.Items], cancellationToken), page.NextAfterId);
     }
 
     private async Task<List<OutboxRow>> RowsAsync(List<Delivery> deliveries, CancellationToken cancellationToken)

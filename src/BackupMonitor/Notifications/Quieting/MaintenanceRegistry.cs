@@ -1,4 +1,5 @@
 using System.Globalization;
+using BackupMonitor.Security;
 using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
@@ -12,7 +13,7 @@ public sealed record MaintenanceRequest(
     string? TimeZone, string? Reason);
 
 /// <summary>Adds, lists and removes maintenance windows; a bad request names its field (400, exit 1), an unknown id is 404.</summary>
-public sealed class MaintenanceRegistry(BackupMonitorDbContext db, TimeProvider time)
+public sealed class MaintenanceRegistry(BackupMonitorDbContext db, TimeProvider time, Security.AuditTrail audit)
 {
     /// <summary>A recurring window lasts at most a week: longer is a one-off window, or no monitoring at all.</summary>
     public const int MaxDurationMinutes = 7 * 24 * 60;
@@ -22,12 +23,37 @@ public sealed class MaintenanceRegistry(BackupMonitorDbContext db, TimeProvider 
         var window = Validate(request);
         window.CreatedAtUtc = time.UtcNow();
         db.MaintenanceWindows.Add(window);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken); // the window's id names the audit's target
+        audit.Record("maintenance.add", $"maintenance:{window.Id}", new
+        {
+            company = window.Company, city = window.City, agent = window.Agent, database = window.Database, from = window.FromUtc, until = window.UntilUtc,
+            schedule = window.ScheduleExpression, duration_minutes = window.DurationMinutes, time_zone = window.IsRecurring ? window.TimeZone : null, reason = window.Reason,
+        });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return window;
     }
 
-    public Task<List<MaintenanceWindow>> ListAsync(CancellationToken cancellationToken) =>
-        db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync(cancellationToken);
+    /// <summary>
+    /// Every window not removed, or for a key limited to companies those that cover at least one of its jobs (its jobs' names read
+    /// in SQL, the matchers then applied as the scan applies them: `*` has no exact SQL equivalent on both providers).
+    /// </summary>
+    public async Task<List<MaintenanceWindow>> ListAsync(CancellationToken cancellationToken, AccessCaller? caller = null)
+    {
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.RemovedAtUtc == null).OrderBy(w => w.Id).ToListAsync(cancellationToken);
+        if (caller is not { IsScoped: true } || windows.Count == 0) return windows;
+        var jobs = (await db.Jobs.AsNoTracking().VisibleTo(caller)
+            .Select(j => new { j.CompanyName, j.City, j.AgentIdResponsible, j.DatabaseName }).Distinct().ToListAsync(cancellationToken))
+            .Select(j => new ExpectedBackupJob
+            {
+                CompanyName = j.CompanyName, City = j.City, Neighborhood = "", AgentIdResponsible = j.AgentIdResponsible, DatabaseName = j.DatabaseName,
+            }).ToList();
+        return windows.Where(w => jobs.Any(j => MaintenanceCoverage.Matches(w, j))).ToList();
+    }
+
+    public Task<MaintenanceWindow?> FindAsync(int id, CancellationToken cancellationToken) =>
+        db.MaintenanceWindows.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id && w.RemovedAtUtc == null, cancellationToken);
 
     /// <summary>
     /// Removing a window ends it now: a job it covered that is still failing one grace period later gets its alert.
@@ -36,9 +62,13 @@ public sealed class MaintenanceRegistry(BackupMonitorDbContext db, TimeProvider 
     public async Task RemoveAsync(int id, CancellationToken cancellationToken)
     {
         var now = time.UtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.MaintenanceWindows.Where(w => w.Id == id && w.RemovedAtUtc == null)
                 .ExecuteUpdateAsync(set => set.SetProperty(w => w.RemovedAtUtc, now), cancellationToken) == 0)
             throw new RoutingRequestException(RoutingProblem.NotFound, "id", $"no maintenance window {id}");
+        audit.Record("maintenance.remove", $"maintenance:{id}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public static MaintenanceWindow Validate(MaintenanceRequest request)

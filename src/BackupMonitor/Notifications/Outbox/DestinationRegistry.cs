@@ -19,7 +19,8 @@ public enum RoutingProblem { BadField, NotFound, Conflict }
 
 /// <summary>Adds, lists, removes and tests destinations (SPEC §6.2, §8, §9), and manages their routes.</summary>
 public sealed partial class DestinationRegistry(
-    BackupMonitorDbContext db, DestinationCatalog catalog, IEnumerable<IChannel> channels, NoticeRenderer renderer, EmailSwitch email, TimeProvider time)
+    BackupMonitorDbContext db, DestinationCatalog catalog, IEnumerable<IChannel> channels, NoticeRenderer renderer, EmailSwitch email, TimeProvider time,
+    Security.AuditTrail audit)
 {
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex NamePattern();
@@ -45,6 +46,11 @@ public sealed partial class DestinationRegistry(
             throw new RoutingRequestException(RoutingProblem.Conflict, "name", $"a destination named '{name}' exists already");
         var destination = new Destination { Name = name, Kind = chosen[0], Target = target, Secret = string.IsNullOrEmpty(secret) ? null : secret, CreatedAtUtc = time.UtcNow() };
         db.Destinations.Add(destination);
+        // The target as `destinations list` shows it: a URL's path and query may be its token.
+        audit.Record("destination.add", $"destination:{name}", new
+        {
+            name, kind = chosen[0].ToString().ToLowerInvariant(), target = Channels.Redaction.Target(destination), secret = Channels.Redaction.Secret(destination.Secret),
+        });
         await db.SaveChangesAsync(cancellationToken);
         return destination;
     }
@@ -60,9 +66,13 @@ public sealed partial class DestinationRegistry(
     public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
         if (name == Destination.Admins) throw Bad("name", "'admins' comes from ADMIN_EMAIL_RECIPIENT: unset that setting instead");
-        await db.Routes.Where(r => r.Destination == name).ExecuteDeleteAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var routes = await db.Routes.Where(r => r.Destination == name).ExecuteDeleteAsync(cancellationToken);
         if (await db.Destinations.Where(d => d.Name == name).ExecuteDeleteAsync(cancellationToken) == 0)
             throw new RoutingRequestException(RoutingProblem.NotFound, "name", $"no destination named '{name}'");
+        audit.Record("destination.remove", $"destination:{name}", new { routes_removed = routes });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Sends a test message now; returns null when the destination accepted it, else why not.</summary>
@@ -104,7 +114,14 @@ public sealed partial class DestinationRegistry(
             Statuses = wanted.Count == 0 ? null : string.Join(',', wanted), CreatedAtUtc = time.UtcNow(),
         };
         db.Routes.Add(route);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken); // the route's id names the audit's target
+        audit.Record("route.add", $"route:{route.Id}", new
+        {
+            destination, company = route.Company, city = route.City, agent = route.Agent, database = route.Database, statuses = wanted,
+        });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return route;
     }
 
@@ -112,8 +129,12 @@ public sealed partial class DestinationRegistry(
 
     public async Task RemoveRouteAsync(int id, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.Routes.Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
             throw new RoutingRequestException(RoutingProblem.NotFound, "id", $"no route {id}");
+        audit.Record("route.remove", $"route:{id}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
