@@ -101,6 +101,24 @@ public class RetentionApplyTests
     }
 
     [Fact]
+    public async Task An_apply_leaves_no_audit_event_tracked_so_each_save_does_not_walk_every_earlier_one()
+    {
+        await using var site = await RetentionSite.CreateAsync(new() { ["RETENTION_TRASH_DAYS"] = "0" });
+        var job = await site.AddJobWithBackupsAsync(Agent, 8);
+        await site.SetPolicyAsync(job.Id, "last=4");
+        await site.ApplyAsync(); // pruned to the trash, one audit event
+
+        await using var scope = site.Site.CreateScope();
+        var applier = scope.ServiceProvider.GetRequiredService<RetentionApplier>();
+        var summary = await applier.ApplyAsync(null, null, CancellationToken.None); // purges the 4 trashed files, an event each
+
+        Assert.Equal(4, summary.Purged);
+        var db = scope.ServiceProvider.GetRequiredService<BackupMonitor.Persistence.BackupMonitorDbContext>();
+        Assert.Empty(db.ChangeTracker.Entries<AuditEvent>());
+        Assert.Equal(4, await db.AuditEvents.CountAsync(a => a.Action == "retention.purge"));
+    }
+
+    [Fact]
     public async Task A_policy_over_the_limit_leaves_the_job_as_it_is_and_the_run_succeeds_and_an_override_applies_it()
     {
         await using var site = await RetentionSite.CreateAsync();
