@@ -4,6 +4,8 @@
   /usr/bin/python3 bench/soak.py                        # 5,000 jobs, SCAN_INTERVAL_SECONDS=5, 12 minutes
   SOAK_MINUTES=20 SOAK_JOBS=5000 /usr/bin/python3 bench/soak.py
   SOAK_DLL=/path/backupmonitor.dll ...                  # a build already published (default: bench.build())
+  SOAK_GCDUMP_MINUTES=2,10 SOAK_GCDUMP_DIR=/tmp/dumps ...  # also a dotnet-gcdump of the server at those minutes
+  DOTNET_gcServer=0 ... / DOTNET_GCConserveMemory=5 ...  # the server inherits the environment (GC settings)
 
 1,250 agents x 4 databases are registered; `serve` runs on SQLite with SCAN_INTERVAL_SECONDS=5. A writer puts a new
 report for every agent (one line and one small backup file per job, a new operation time each round) into staging as
@@ -64,6 +66,19 @@ def rss_kib(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
 
+def cpu_seconds(pid):
+    """utime + stime of the process, from /proc/PID/stat (fields 14 and 15, in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def gcdump(pid, minute):
+    """A heap dump (types by count and size: `dotnet-gcdump report FILE`); it forces a full collection itself."""
+    folder = os.environ.get("SOAK_GCDUMP_DIR") or tempfile.gettempdir()
+    path = os.path.join(folder, f"soak-{pid}-min{minute:g}.gcdump")
+    subprocess.run(["dotnet-gcdump", "collect", "-p", str(pid), "-o", path], stdout=subprocess.DEVNULL, check=False)
+    print(f"gcdump at minute {minute:g}: {path}", file=sys.stderr)
+
 def main():
     dll = os.environ.get("SOAK_DLL") or bench.build()
     scratch = tempfile.mkdtemp(prefix="bm-soak-", dir=os.environ.get("BENCH_DIR"))
@@ -89,13 +104,17 @@ def main():
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     samples, started = [], time.monotonic()
+    dumps = sorted(float(m) for m in os.environ.get("SOAK_GCDUMP_MINUTES", "").split(",") if m.strip())
     try:
         while time.monotonic() - started < MINUTES * 60:
             time.sleep(5)
             if server.poll() is not None:
                 raise RuntimeError(f"serve exited with {server.returncode}")
+            if dumps and time.monotonic() - started >= dumps[0] * 60:
+                gcdump(server.pid, dumps.pop(0))
             samples.append((time.monotonic() - started, rss_kib(server.pid) / 1024, rounds[0],
                             rss_kib(server.pid, "RssAnon") / 1024, rss_kib(server.pid, "RssFile") / 1024))
+        cpu = cpu_seconds(server.pid)
     finally:
         stop.set()
         thread.join()
@@ -106,7 +125,7 @@ def main():
         scans = db.execute("SELECT COUNT(*) FROM scan_runs").fetchone()[0]
     load = os.getloadavg()
     print(f"Soak {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {JOBS} jobs, SCAN_INTERVAL_SECONDS=5, {MINUTES:g} min; "
-          f"{rounds[0]} rounds written, {scans} scans, {entries} entries recorded; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end")
+          f"{rounds[0]} rounds written, {scans} scans, {entries} entries recorded; server CPU {cpu:.1f} s; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end")
     print("| minute | RSS MiB (last sample) | max RSS MiB in the minute | of it anonymous (heap) / file-backed (code) MiB | rounds written |")
     print("|---|---|---|---|---|")
     for minute in range(int(MINUTES) + 1):

@@ -24,6 +24,8 @@ public sealed class PictureText
     public required string SizeDrop { get; init; }
     public required string Minutes { get; init; }
     public required Func<int, int, int, string> RowsShown { get; init; }
+    public required Func<int, int, int, string> CompaniesShown { get; init; }
+    public required Func<int, int, string> CompaniesPageOf { get; init; }
 
     public static readonly PictureText English = new()
     {
@@ -49,6 +51,8 @@ public sealed class PictureText
         SizeDrop = "size drop",
         Minutes = "min",
         RowsShown = (first, last, total) => $"Jobs {first}–{last} of {total}",
+        CompaniesShown = (first, last, total) => $"Companies {first}–{last} of {total}",
+        CompaniesPageOf = (page, pages) => $"Companies: page {page} of {pages}",
     };
 
     public static readonly PictureText French = new()
@@ -75,6 +79,8 @@ public sealed class PictureText
         SizeDrop = "baisse de taille",
         Minutes = "min",
         RowsShown = (first, last, total) => $"Tâches {first}–{last} sur {total}",
+        CompaniesShown = (first, last, total) => $"Sociétés {first}–{last} sur {total}",
+        CompaniesPageOf = (page, pages) => $"Sociétés : page {page} sur {pages}",
     };
 }
 

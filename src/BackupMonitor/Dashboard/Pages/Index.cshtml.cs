@@ -21,6 +21,10 @@ public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.Dr
     [BindProperty(SupportsGet = true, Name = PageParameter)] public int PageNumber { get; set; } = 1;
     [BindProperty(SupportsGet = true)] public string? CSort { get; set; }
     [BindProperty(SupportsGet = true)] public string? CDir { get; set; }
+    /// <summary>The company table's page: its own parameter, so paging it keeps the job list's page and the other way round.</summary>
+    [BindProperty(SupportsGet = true, Name = CompanyPageParameter)] public int CompanyPage { get; set; } = 1;
+
+    public const string CompanyPageParameter = "cp";
 
     public OverviewData Data { get; private set; } = null!;
     public bool ScanRunning => scans.IsRunning;
@@ -77,6 +81,7 @@ public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.Dr
         if (page > 1) Add(PageParameter, page.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Add("csort", CSort);
         Add("cdir", CDir);
+        if (CompanyPage > 1) Add(CompanyPageParameter, CompanyPage.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return values;
     }
 
@@ -88,14 +93,24 @@ public sealed class IndexModel(JobBoard board, ScanService scans, Persistence.Dr
 
     public string PageUrl(int page) => Url.Page("/Index", RouteValues(page: page))!;
 
-    /// <summary>The company table's sort: its own parameters, so sorting it keeps the job list's state.</summary>
+    /// <summary>The company table's sort: its own parameters, so sorting it keeps the job list's state; back to its first page.</summary>
     public string CompanySortUrl(string key)
     {
         var values = RouteValues(page: Query.Page);
         values["csort"] = key;
         if (CSort == key && CDir != "desc") values["cdir"] = "desc";
         else values.Remove("cdir");
+        values.Remove(CompanyPageParameter);
         return Url.Page("/Index", values)!;
+    }
+
+    /// <summary>Another page of the company table, keeping its sort and the job list's state.</summary>
+    public string CompanyPageUrl(int page)
+    {
+        var values = RouteValues(page: Query.Page);
+        if (page > 1) values[CompanyPageParameter] = page.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        else values.Remove(CompanyPageParameter);
+        return Url.Page("/Index", values)! + "#companies-heading";
     }
 
     public string? CompanyAriaSort(string key) => CSort != key ? null : CDir == "desc" ? "descending" : "ascending";
