@@ -1,3 +1,4 @@
+using BackupMonitor.Hosting;
 using BackupMonitor.Configuration;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;

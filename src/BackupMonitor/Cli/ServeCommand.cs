@@ -23,7 +23,7 @@ internal static class ServeCommand
             WebApplication app;
             try
             {
-                app = ServeHost.Build(Settings.From(context.Configuration()), context.Time, context.Registrations, parse.GetValue(urls));
+                app = ServeHost.Build(Settings.From(context.Configuration()), context.Time, context.Registrations, parse.GetValue(urls), log: context.Err);
                 await ServeHost.PrepareAsync(app, ct);
             }
             catch (Exception e) when (e is SettingsException or DatabaseUnavailableException)

@@ -95,12 +95,25 @@ public sealed class DrillServer(DrillOptions options, DatabaseOptions database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Drops a drill database, ending any session still in it (a tool killed mid-restore may leave one).</summary>
+    /// <summary>
+    /// Drops a drill database. A plain DROP first: PostgreSQL itself asks an autovacuum worker analysing the freshly
+    /// restored tables to leave, which `WITH (FORCE)` cannot do for a role that is not a superuser ("must be a member of
+    /// the role whose process is being terminated"). A session of the drill role still in it (a tool killed
+    /// mid-restore) makes it 55006 (object in use): then FORCE ends that session.
+    /// </summary>
     public async Task DropDatabaseAsync(string name)
     {
         await using var connection = await OpenAsync(null, CancellationToken.None);
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        try
+        {
+            await using var plain = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)}", connection);
+            await plain.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
+        {
+            await using var force = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", connection);
+            await force.ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>The `bm_drill_&lt;id&gt;` databases on the server that the drill role owns (it made them), by drill id.</summary>

@@ -18,7 +18,7 @@ public static class DrillsSetup
         services.AddSingleton<DrillService>();
         services.AddScoped<DrillStore>();
         services.AddScoped<DrillLeftovers>();
-        services.TryAddScoped<IDrillNotifier, NoDrillNotifier>();
+        services.TryAddScoped<IDrillNotifier, OutboxDrillNotifier>();
         return services;
     }
 }

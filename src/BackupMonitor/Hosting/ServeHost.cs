@@ -24,15 +24,15 @@ public static class ServeHost
 
     /// <param name="registrations">Applied first, so they win over the core's defaults (tests swap infrastructure here).</param>
     /// <param name="configure">Last changes to the builder (tests use an in-memory server).</param>
+    /// <param name="log">Where log lines go (the command's stderr; the console's when null).</param>
     public static WebApplication Build(Settings settings, TimeProvider time, IEnumerable<Action<IServiceCollection>> registrations,
-        string? urls = null, Action<WebApplicationBuilder>? configure = null)
+        string? urls = null, Action<WebApplicationBuilder>? configure = null, TextWriter? log = null)
     {
         // The application is this assembly (its compiled Razor pages), also when a test runner is the entry assembly.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(ServeHost).Assembly.GetName().Name });
         if (!string.IsNullOrWhiteSpace(urls)) builder.WebHost.UseUrls(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.Logging.ClearProviders();
-        builder.Services.AddStderrLogging(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddProvider(new TextWriterLoggerProvider(log ?? Console.Error, LogLevel.Information, time));
         foreach (var register in registrations) register(builder.Services);
         builder.Services.AddBackupMonitorCore(settings, time);
         builder.Services.AddBackupMonitorApi(settings);

@@ -60,8 +60,11 @@ public sealed class KeysetPages(BackupMonitorDbContext db)
         return await TakeAsync(ordered, limit, e => e.Id, cancellationToken);
     }
 
-    /// <summary>One more row than asked tells whether another page exists, without counting.</summary>
-    private static async Task<KeysetPage<T>> TakeAsync<T>(IQueryable<T> ordered, int? limit, Func<T, int> idOf, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of an ordered keyset listing (these, the outbox's): one more row than asked tells whether another page
+    /// exists, without counting; the last row's id is where the next page continues.
+    /// </summary>
+    public static async Task<KeysetPage<T>> TakeAsync<T>(IQueryable<T> ordered, int? limit, Func<T, int> idOf, CancellationToken cancellationToken)
     {
         if (limit is not { } size) return new KeysetPage<T>(await ordered.ToListAsync(cancellationToken), null);
         var rows = await ordered.Take(size + 1).ToListAsync(cancellationToken);

@@ -34,6 +34,7 @@ public static class DatabaseSetup
         services.AddScoped<Claims>();
         services.AddScoped<AgentLeases>();
         services.AddScoped<DeliveryClaims>();
+        services.AddScoped<DeliveryStore>();
         return services;
     }
 

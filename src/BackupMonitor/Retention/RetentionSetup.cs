@@ -14,7 +14,7 @@ public static class RetentionSetup
         services.AddSingleton(options);
         services.AddScoped<RetentionStore>();
         services.TryAddScoped<IPassedDrills, RecordedDrills>();
-        services.TryAddScoped<IRetentionWarnings, LoggedRetentionWarnings>();
+        services.TryAddScoped<IRetentionWarnings, OutboxRetentionWarnings>();
         services.AddScoped<RetentionPlanner>();
         services.AddScoped<RetentionApplier>();
         services.AddScoped<RetentionRestore>();

@@ -70,7 +70,7 @@ public sealed partial class BatchPipeline
             if (notice.Kind == NoticeKind.Warning)
                 logger.LogWarning("Size warning for job '{Database}': {Warning}", job.DatabaseName, entry.ErrorMessage);
             else if (notice.Kind == NoticeKind.Alert)
-                logger.LogInformation("Déclenchement de la notification pour le job '{Database}' avec le statut '{Status}'.", job.DatabaseName, notice.Status);
+                logger.LogInformation("Alert raised for job '{Database}' with status '{Status}'.", job.DatabaseName, notice.Status);
             else
                 logger.LogInformation("Recovery notice for job '{Database}' (previous status '{Previous}').", job.DatabaseName, notice.PreviousJobStatus.ToWire());
             if (notice.Deliveries.FirstOrDefault(d => d.State == DeliveryState.Suppressed) is { } quieted)
@@ -144,7 +144,7 @@ public sealed partial class BatchPipeline
             logger.LogError("Job {Id} has a schedule that cannot be read ('{Schedule}' in '{TimeZone}'): its missed cycles are not checked; fix it with PUT /api/jobs/{Id}.",
                 job.Id, job.ScheduleExpression, job.TimeZone, job.Id);
         foreach (var missed in plan.Missed)
-            logger.LogError("Fichier de sauvegarde manquant pour '{Db}' (ID: {Id}) : aucun rapport pour le cycle de {Cycle:yyyy-MM-dd HH:mm} UTC.", missed.Job.DatabaseName, missed.Job.Id, missed.CycleUtc);
+            logger.LogError("Backup missing for '{Db}' (ID {Id}): no report for the cycle of {Cycle:yyyy-MM-dd HH:mm} UTC.", missed.Job.DatabaseName, missed.Job.Id, missed.CycleUtc);
     }
 
     private void LogVerdict(ExpectedBackupJob job, BackupEntry entry)
@@ -152,14 +152,14 @@ public sealed partial class BatchPipeline
         switch (entry.Status)
         {
             case BackupEntryStatus.Success:
-                logger.LogInformation("Fichier stagé pour '{Db}' validé avec succès (hachage et taille).", job.DatabaseName);
+                logger.LogInformation("Staged file for '{Db}' verified (hash and size).", job.DatabaseName);
                 if (entry.ErrorMessage is not null) logger.LogWarning("Job '{Db}' (ID: {Id}): {Warning}", job.DatabaseName, job.Id, entry.ErrorMessage);
                 break;
             case BackupEntryStatus.Missing:
-                logger.LogError("Fichier de sauvegarde manquant pour '{Db}' (ID: {Id}).", job.DatabaseName, job.Id);
+                logger.LogError("Backup missing for '{Db}' (ID {Id}).", job.DatabaseName, job.Id);
                 break;
             default:
-                logger.LogWarning("Job '{Db}' (ID: {Id}) a un statut '{Status}'. Erreur: {Error}", job.DatabaseName, job.Id, entry.Status.ToLabel(), entry.ErrorMessage);
+                logger.LogWarning("Job '{Db}' (ID {Id}) has status '{Status}'. Error: {Error}", job.DatabaseName, job.Id, entry.Status.ToLabel(), entry.ErrorMessage);
                 break;
         }
     }

@@ -143,7 +143,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
             // A destination taken since it was read is not this line's failure to decide: the line is retried next scan.
             if (area == BackupArea.Validated)
             {
-                logger.LogError("Échec de la promotion de la sauvegarde pour '{Db}' : {Error}", job.DatabaseName, e.Message);
+                logger.LogError("Promoting the backup of '{Db}' failed: {Error}", job.DatabaseName, e.Message);
                 entry.Status = BackupEntryStatus.Failed;
                 entry.ErrorMessage = EntryDecision.PromotionFailed(e.Message);
             }

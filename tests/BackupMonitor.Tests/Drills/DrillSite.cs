@@ -1,4 +1,7 @@
 using System.Text.Json;
+using BackupMonitor.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using BackupMonitor.Tests.Notifications;
 
 namespace BackupMonitor.Tests.Drills;
@@ -12,7 +15,26 @@ public sealed class DrillSite : IDisposable
     public DrillSite(string? drillServer = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         Site = new NotificationTestSite(settings);
-        if (drillServer is not null) Site.Environment["DRILL_POSTGRES_CONNECTION_STRING"] = drillServer;
+        if (drillServer is null) return;
+        Site.Environment["DRILL_POSTGRES_CONNECTION_STRING"] = drillServer;
+        Task.Run(StartDrillIdsApartAsync).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Every site of the suite has a fresh database whose drills would start at id 1, and they share one drill server
+    /// where drill 1's database is `bm_drill_1` (SPEC §13): a database an earlier site's killed drill left there, which
+    /// this site's leftover sweep rightly does not know, would meet it. So each site's drill ids start at a random
+    /// offset, as two installations' would if they shared a drill server (the README asks for one per installation).
+    /// </summary>
+    private async Task StartDrillIdsApartAsync()
+    {
+        await using var services = await Site.ServicesAsync();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>();
+        var start = Random.Shared.Next(1, 2_000_000) * 1_000;
+        await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+            ? $"SELECT setval(pg_get_serial_sequence('drills', 'id'), {start})"
+            : $"INSERT INTO sqlite_sequence (name, seq) VALUES ('drills', {start})");
     }
 
     public NotificationTestSite Site { get; }

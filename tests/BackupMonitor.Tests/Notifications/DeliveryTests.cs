@@ -94,7 +94,7 @@ public sealed class DeliveryTests
         var notice = Assert.Single(await site.DeliveriesAsync());
         Assert.Equal((DeliveryState.Pending, 0), (notice.State, notice.Attempts));
         Assert.StartsWith("auth:", notice.LastError);
-        Assert.Contains("Échec de l'envoi de la notification pour le job 'sales' : auth:", run.Err);
+        Assert.Contains("Sending the notification for job 'sales' failed: auth:", run.Err);
         Assert.Empty(server.Received());
         var list = await site.RunAsync("notifications", "list", "--format", "json");
         Assert.DoesNotContain(wrong, run.All + list.All + notice.LastError);

@@ -6,7 +6,7 @@ namespace BackupMonitor.Tests.Notifications;
 /// <summary>The seed's scanner integration tests, through `backupmonitor scan`: which entries leave a notice.</summary>
 public sealed class ScanNotificationTests
 {
-    private const string DisabledWarning = "Paramètres d'e-mail SMTP non configurés. La notification par e-mail est désactivée.";
+    private const string DisabledWarning = "SMTP e-mail settings are not configured: e-mail notification is disabled.";
 
     [Theory]
     [InlineData("failed", BackupEntryStatus.Failed)]
@@ -27,7 +27,7 @@ public sealed class ScanNotificationTests
         var (_, notice, message) = Assert.Single(await site.MessagesAsync());
         Assert.Equal((NoticeKind.Alert, entry.Id, entry.ExpectedJobId), (notice.Kind, notice.BackupEntryId, notice.ExpectedJobId));
         Assert.Equal($"ALERTE SAUVEGARDE - sales - {expected.ToLabel()}", message.Subject);
-        Assert.Contains($"Déclenchement de la notification pour le job 'sales' avec le statut '{expected.ToWire()}'.", run.Err);
+        Assert.Contains($"Alert raised for job 'sales' with status '{expected.ToWire()}'.", run.Err);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class ScanNotificationTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(BackupEntryStatus.Success, Assert.Single(await site.EntriesAsync()).Status);
         Assert.Empty(await site.NoticesAsync());
-        Assert.DoesNotContain("Déclenchement de la notification", run.Err);
+        Assert.DoesNotContain("Alert raised", run.Err);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class SendErrorTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(1, transport.Attempts);
-        Assert.Contains("error: Échec de l'envoi de la notification pour le job 'test_db' : Test notification error", run.Err);
+        Assert.Contains("error: Sending the notification for job 'test_db' failed: Test notification error", run.Err);
         Assert.Equal(DeliveryState.Pending, Assert.Single(await site.DeliveriesAsync()).State);
     }
 }

@@ -1,3 +1,4 @@
+using BackupMonitor.Hosting;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
 using Microsoft.EntityFrameworkCore;

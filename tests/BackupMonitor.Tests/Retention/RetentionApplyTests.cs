@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using BackupMonitor.Retention;
 
 namespace BackupMonitor.Tests.Retention;
@@ -99,6 +101,24 @@ public class RetentionApplyTests
     }
 
     [Fact]
+    public async Task An_apply_leaves_no_audit_event_tracked_so_each_save_does_not_walk_every_earlier_one()
+    {
+        await using var site = await RetentionSite.CreateAsync(new() { ["RETENTION_TRASH_DAYS"] = "0" });
+        var job = await site.AddJobWithBackupsAsync(Agent, 8);
+        await site.SetPolicyAsync(job.Id, "last=4");
+        await site.ApplyAsync(); // pruned to the trash, one audit event
+
+        await using var scope = site.Site.CreateScope();
+        var applier = scope.ServiceProvider.GetRequiredService<RetentionApplier>();
+        var summary = await applier.ApplyAsync(null, null, CancellationToken.None); // purges the 4 trashed files, an event each
+
+        Assert.Equal(4, summary.Purged);
+        var db = scope.ServiceProvider.GetRequiredService<BackupMonitor.Persistence.BackupMonitorDbContext>();
+        Assert.Empty(db.ChangeTracker.Entries<AuditEvent>());
+        Assert.Equal(4, await db.AuditEvents.CountAsync(a => a.Action == "retention.purge"));
+    }
+
+    [Fact]
     public async Task A_policy_over_the_limit_leaves_the_job_as_it_is_and_the_run_succeeds_and_an_override_applies_it()
     {
         await using var site = await RetentionSite.CreateAsync();
@@ -113,6 +133,35 @@ public class RetentionApplyTests
         Assert.Contains(site.Site.Logs.Lines, m => m.Contains("Retention refused for job") && m.Contains("more than RETENTION_MAX_PRUNE_PERCENT (50 %)"));
 
         Assert.Equal(8, (await site.ApplyAsync(maxPrunePercent: 80)).Pruned);
+    }
+
+    [Fact]
+    public async Task A_refused_policy_raises_one_retention_warning_per_job_and_day_delivered_like_any_warning()
+    {
+        await using var site = await RetentionSite.CreateAsync(new() { ["ADMIN_EMAIL_RECIPIENT"] = "admin@backup.test" });
+        var job = await site.AddJobWithBackupsAsync(Agent, 10);
+        await site.SetPolicyAsync(job.Id, "last=2");
+
+        await site.ApplyAsync();
+        await site.ApplyAsync(); // a second run the same day: no second notice
+
+        var notice = Assert.Single(await NoticesAsync(site));
+        Assert.Equal((NoticeKind.Warning, WarningKind.RetentionRefused, "warning", job.Id), (notice.Kind, notice.Warning, notice.Status, notice.ExpectedJobId));
+        Assert.Contains("more than RETENTION_MAX_PRUNE_PERCENT (50 %)", notice.Detail);
+        Assert.Contains("last=2", notice.Detail);
+        Assert.Equal("warning_retention", BackupMonitor.Notifications.NoticeRenderer.TemplateOf(notice));
+        Assert.Equal("admins", Assert.Single(notice.Deliveries).Destination);
+
+        site.Site.SetNow(site.Site.Now.AddDays(1));
+        await site.ApplyAsync();
+        Assert.Equal(2, (await NoticesAsync(site)).Count); // still too tight the next day: reminded once more
+    }
+
+    private static async Task<List<Notice>> NoticesAsync(RetentionSite site)
+    {
+        await using var scope = site.Site.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<BackupMonitor.Persistence.BackupMonitorDbContext>();
+        return await db.Notices.AsNoTracking().Include(n => n.Deliveries).OrderBy(n => n.Id).ToListAsync();
     }
 
     [Fact]

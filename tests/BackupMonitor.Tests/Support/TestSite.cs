@@ -1,3 +1,4 @@
+using BackupMonitor.Hosting;
 using System.Text.Json.Nodes;
 using BackupMonitor.Configuration;
 using BackupMonitor.Jobs;

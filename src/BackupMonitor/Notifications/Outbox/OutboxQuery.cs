@@ -59,10 +59,8 @@ public sealed class OutboxQuery(BackupMonitorDbContext db, NoticeStore store, No
     {
         var query = Filtered(state, destination, caller);
         if (afterId is { } after) query = query.Where(d => d.Id < after);
-        var deliveries = await query.OrderByDescending(d => d.Id).Take(limit + 1).ToListAsync(cancellationToken);
-        var more = deliveries.Count > limit;
-        if (more) deliveries.RemoveAt(limit);
-        return (await RowsAsync(deliveries, cancellationToken), more ? deliveries[^1].Id : null);
+        var page = await Jobs.KeysetPages.TakeAsync(query.OrderByDescending(d => d.Id), limit, d => d.Id, cancellationToken);
+        return (await RowsAsync([.. page.Items], cancellationToken), page.NextAfterId);
     }
 
     private async Task<List<OutboxRow>> RowsAsync(List<Delivery> deliveries, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace BackupMonitor.Notifications;
 /// </summary>
 public sealed class EmailSwitch(EmailOptions options, ILogger<EmailSwitch> logger)
 {
-    public const string DisabledWarning = "Paramètres d'e-mail SMTP non configurés. La notification par e-mail est désactivée.";
+    public const string DisabledWarning = "SMTP e-mail settings are not configured: e-mail notification is disabled.";
 
     private int warned;
 
