@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using BackupMonitor.Demo;
 using BackupMonitor.Persistence;
-using BackupMonitor.Scanning;
+using BackupMonitor.Hosting;
 using BackupMonitor.Tests.Api;
 using BackupMonitor.Tests.Dashboard;
 using BackupMonitor.Tests.Scale;
