@@ -66,13 +66,16 @@ public sealed record NoticeDraft(NoticeKind Kind, string Status)
 /// <summary>
 /// THE notice builder (SPEC §6): the scan, the maintenance follow-up and every other source (drills, retention, reports)
 /// make their notices here, so they are routed, quieted and recorded alike. Pure: facts in, a <see cref="Notice"/> with
-/// one delivery per destination out — pending, `suppressed` (with why), or `skipped` (e-mail not configured). A notice
+/// one delivery per destination out — pending, `suppressed` (with why), or `skipped` (e-mail not configured; a report
+/// to an Alertmanager). A notice
 /// no destination takes still gets one `skipped` delivery to `admins` saying why, so the outbox shows it went nowhere.
 /// </summary>
 public static class NoticeBuilder
 {
     public const string NoDestination = "no destination: ADMIN_EMAIL_RECIPIENT is not set and no route matches";
     public const string EmailNotConfigured = "e-mail is not configured (EMAIL_HOST or EMAIL_PICKUP_DIRECTORY, EMAIL_SENDER)";
+    /// <summary>SPEC §12: Alertmanager takes alerts that fire and resolve; a monthly report is neither.</summary>
+    public const string ReportNotForAlertmanager = "alertmanager destinations take alerts, not monthly reports";
 
     /// <summary>
     /// A notice of a source other than the scan, quieted as the policy says (a window covering its job, an
@@ -111,6 +114,8 @@ public static class NoticeBuilder
         foreach (var name in NoticeRouting.DestinationsFor(routed, facts.Routes, facts.Destinations.ContainsKey(Destination.Admins)))
             notice.Deliveries.Add(suppressedBecause is not null
                 ? new Delivery { Destination = name, State = DeliveryState.Suppressed, CreatedAtUtc = nowUtc, LastError = suppressedBecause, SuppressedByWindowId = suppressedByWindowId }
+                : draft.Kind == NoticeKind.Report && facts.Destinations.GetValueOrDefault(name)?.Kind == DestinationKind.Alertmanager
+                    ? Skipped(name, nowUtc, ReportNotForAlertmanager)
                 : facts.Destinations.GetValueOrDefault(name)?.Kind == DestinationKind.Email && !facts.EmailEnabled
                     ? Skipped(name, nowUtc, EmailNotConfigured)
                     : new Delivery { Destination = name, State = DeliveryState.Pending, CreatedAtUtc = nowUtc, NextAttemptAtUtc = nowUtc });

@@ -3,6 +3,7 @@ using BackupMonitor.Configuration;
 using BackupMonitor.Drills;
 using BackupMonitor.Files;
 using BackupMonitor.Jobs;
+using BackupMonitor.MonthlyReports;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Retention;
@@ -41,9 +42,7 @@ public static class AppSetup
         services.TryAddSingleton<Security.IAuditActor>(new Security.FixedAuditActor(Security.FixedAuditActor.Cli));
         services.AddScoped<Security.AuditTrail>();
         services.AddScoped<Security.KeyRegistry>();
-        services.AddScoped<ComplianceStore>();
-        services.AddScoped<MonthlyReports.ComplianceReports>();
-        services.AddScoped<MonthlyReports.ReportPage>();
+        services.AddMonthlyReports();
         services.AddDrills(settings);
         services.AddScoped<AgentRegistry>();
         services.AddRetention(settings.Retention);

@@ -3,6 +3,7 @@ using BackupMonitor.Cli;
 using BackupMonitor.Configuration;
 using BackupMonitor.Dashboard;
 using BackupMonitor.Drills;
+using BackupMonitor.MonthlyReports;
 using BackupMonitor.Notifications;
 using BackupMonitor.Persistence;
 using BackupMonitor.Retention;
@@ -74,6 +75,7 @@ public static class ServeHost
         services.AddSingleton<MeteredScans>();
         services.AddHostedService<ScheduledScans>();
         services.AddDailyRetention();
+        services.AddMonthlyReportDelivery();
         services.AddHostedService<NoticeDeliveryLoop>();
         services.AddHostedService<ScheduledDrills>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);

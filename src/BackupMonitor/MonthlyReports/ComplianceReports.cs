@@ -23,14 +23,14 @@ public sealed class ComplianceReports(ComplianceStore store, ReportOptions optio
 
     /// <summary>
     /// When <paramref name="month"/>'s report is due: REPORT_HOUR on the first day after the last deadline of the
-    /// cycles of the jobs watched that month.
+    /// cycles of the jobs watched that month; and whether any job was watched that month (no job: no report to miss).
     /// </summary>
-    public async Task<DateTime> DueUtcAsync(ReportMonth month, CancellationToken cancellationToken)
+    public async Task<(DateTime DueUtc, bool AnyJob)> DueAsync(ReportMonth month, CancellationToken cancellationToken)
     {
         var (from, to) = month.Span(options.TimeZone);
-        var facts = await store.FactsAsync(from, to, scan.MissingGraceMinutes, successesOnly: true, cancellationToken: cancellationToken);
+        var periods = await store.PeriodsAsync(from, to, scan.MissingGraceMinutes, cancellationToken);
         DateTime? latest = null;
-        foreach (var period in facts.SelectMany(f => f.Periods))
+        foreach (var period in periods)
         {
             if (period.Schedule is not { } schedule || period.FromUtc >= to || period.UntilUtc <= from) continue;
             var end = period.UntilUtc is { } until && until < to ? until : to;
@@ -40,6 +40,6 @@ public sealed class ComplianceReports(ComplianceStore store, ReportOptions optio
                 if (latest is null || deadline > latest) latest = deadline;
             }
         }
-        return month.DueUtc(options.TimeZone, options.Hour, latest);
+        return (month.DueUtc(options.TimeZone, options.Hour, latest), periods.Count > 0);
     }
 }

@@ -49,6 +49,17 @@ public sealed class ComplianceStore(BackupMonitorDbContext db)
         return jobs.Select(j => new ComplianceFacts(j, periods[j.Id], byJob[j.Id].ToList(), drilled)).ToList();
     }
 
+    /// <summary>The watched periods of every job watched at some point of [<paramref name="fromUtc"/>, <paramref name="toUtc"/>): schedules and graces, no entries.</summary>
+    public async Task<IReadOnlyList<WatchedPeriod>> PeriodsAsync(DateTime fromUtc, DateTime toUtc, int defaultGraceMinutes, CancellationToken cancellationToken = default)
+    {
+        var jobs = await db.Jobs.AsNoTracking().Where(j =>
+            db.JobActivePeriods.Any(p => p.ExpectedJobId == j.Id && p.FromUtc < toUtc && (p.UntilUtc == null || p.UntilUtc > fromUtc))
+            || (j.IsActive && !db.JobActivePeriods.Any(p => p.ExpectedJobId == j.Id))).ToListAsync(cancellationToken);
+        var kept = (await db.JobActivePeriods.AsNoTracking().Where(p => p.FromUtc < toUtc && (p.UntilUtc == null || p.UntilUtc > fromUtc))
+            .ToListAsync(cancellationToken)).ToLookup(p => p.ExpectedJobId);
+        return jobs.SelectMany(j => Compliance.PeriodsOf(j, kept[j.Id], defaultGraceMinutes)).ToList();
+    }
+
     /// <summary>Every maintenance window ever added, removed ones too (each counts for the cycles it covered while it existed).</summary>
     public Task<List<MaintenanceWindow>> WindowsAsync(CancellationToken cancellationToken = default) =>
         db.MaintenanceWindows.AsNoTracking().OrderBy(w => w.Id).ToListAsync(cancellationToken);

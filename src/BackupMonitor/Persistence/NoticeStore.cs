@@ -63,6 +63,10 @@ public sealed class NoticeStore(BackupMonitorDbContext db, DestinationCatalog ca
         return fresh;
     }
 
+    /// <summary>Whether the monthly reports of <paramref name="period"/> (`YYYY-MM`) were raised (all of a month's are written at once).</summary>
+    public Task<bool> ReportsRaisedAsync(string period, CancellationToken cancellationToken) =>
+        db.Notices.AnyAsync(n => n.Kind == NoticeKind.Report && n.Period == period, cancellationToken);
+
     /// <summary>These jobs recovered: their acknowledgements end (SPEC §6.3), in the caller's transaction.</summary>
     public async Task ClearAcknowledgementsAsync(IReadOnlyCollection<int> jobIds, CancellationToken cancellationToken)
     {

@@ -35,7 +35,7 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
     public override DestinationKind Kind => DestinationKind.Webhook;
 
     /// <summary>The body as of <paramref name="nowUtc"/> (the channel's clock): each job's `next_expected_utc` is its next cycle from then.</summary>
-    /// <remarks>A notice of another source adds what it carries (`status`, `drill_id`, `company`, `period`, `detail`) after them.</remarks>
+    /// <remarks>A notice of another source adds what it carries (`status`, `drill_id`, `company`, `period`, `detail`) after them, and a report its figures as `report`.</remarks>
     public static JsonObject Body(OutgoingNotice notice, DateTime nowUtc)
     {
         if (notice.Items is { } items) return DigestBody(notice, items, nowUtc);
@@ -56,6 +56,8 @@ public sealed class WebhookChannel(IHttpClientFactory clients, DeliveryOptions o
             if (n.Period is { } period) body["period"] = period;
             if (n.Detail is { } detail) body["detail"] = detail;
         }
+        // A monthly report (SPEC §12): the company's JSON, as its notice carries it (CompanyMonthView).
+        if (notice.Notice is { Kind: NoticeKind.Report, Payload: { } payload }) body["report"] = JsonNode.Parse(payload);
         return body;
     }
 
@@ -120,7 +122,8 @@ public sealed class TeamsChannel(IHttpClientFactory clients, DeliveryOptions opt
             new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Message.Subject, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true },
         };
         if (facts.Count > 0) body.Add(new JsonObject { ["type"] = "FactSet", ["facts"] = facts });
-        else body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Message.Chat, ["wrap"] = true });
+        // A monthly report's figures are its text summary (SPEC §12), not key fields.
+        if (facts.Count == 0 || notice.Event == "report") body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = notice.Message.Chat, ["wrap"] = true });
         return new JsonObject
         {
             ["type"] = "message",
