@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Restore drill of a pg_dump custom archive vs pg_restore of the same file by hand (bench/README.md, "Restore drills").
 # Usage: bench/drill_bench.sh ARCHIVE 'Host=…;Port=…;Username=<drill role>;Database=postgres' [ROUNDS]
-# The drill role must be LOGIN CREATEDB NOSUPERUSER. Alternates by hand / drill so both see the same load.
+# The drill role must be LOGIN CREATEDB NOSUPERUSER. Alternates by hand / the drill's steps by hand / drill so all see the same load.
 set -euo pipefail
 archive=$(realpath "$1"); conn=$2; rounds=${3:-2}
 dll=${BACKUPMONITOR_DLL:-$(dirname "$0")/../src/BackupMonitor/bin/Release/net10.0/backupmonitor.dll}
@@ -20,13 +20,27 @@ JSON
 hour=$(date -u +%H); minute=$(date -u +%M)
 dotnet "$dll" jobs add --company Bench --city Site --neighborhood One --database bench --hour "$hour" --minute "$minute" >/dev/null 2>&1
 dotnet "$dll" scan >/dev/null 2>&1
+# Before every timed step: the previous restore's dirty pages (over a GiB) written back, so no step pays for another's.
+settle() { sync; sleep 3; }
 for round in $(seq "$rounds"); do
   echo "round $round, load: $(cut -d' ' -f1-3 /proc/loadavg)"
   createdb bm_bench_hand
+  settle
   start=$(date +%s.%N)
   pg_restore --exit-on-error --no-owner --no-acl --dbname=bm_bench_hand <"$archive"
   echo "  pg_restore by hand (stdin): $(echo "$(date +%s.%N) - $start" | bc) s"
   dropdb bm_bench_hand
+  # The same steps the drill takes, by hand: create from template0, restore, count(*) of every table, drop.
+  settle
+  start=$(date +%s.%N)
+  createdb --template=template0 bm_bench_hand
+  pg_restore --exit-on-error --no-owner --no-acl --dbname=bm_bench_hand <"$archive"
+  for table in $(psql -d bm_bench_hand -Atc "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"); do
+    psql -d bm_bench_hand -Atc "SELECT count(*) FROM $table" >/dev/null
+  done
+  dropdb bm_bench_hand
+  echo "  by hand, the drill's steps (createdb, pg_restore, count(*) each table, dropdb): $(echo "$(date +%s.%N) - $start" | bc) s"
+  settle
   start=$(date +%s.%N)
   out=$(dotnet "$dll" drills run --format json 2>/dev/null)
   total=$(echo "$(date +%s.%N) - $start" | bc)
