@@ -26,8 +26,6 @@ public sealed class TextWriterLoggerProvider(TextWriter writer, LogLevel minimum
         public bool IsEnabled(LogLevel logLevel) =>
             logLevel >= provider.minimum
             && !category.StartsWith("Microsoft.EntityFrameworkCore.Database", StringComparison.Ordinal) // commands and connections: our own code reports failures
-            // Applying migrations warns of SQLite PRAGMAs run outside a transaction: true of every first start, nothing to act on.
-            && (logLevel >= LogLevel.Error || !category.StartsWith("Microsoft.EntityFrameworkCore.Migrations", StringComparison.Ordinal))
             && (logLevel >= LogLevel.Warning || !category.StartsWith("Microsoft.", StringComparison.Ordinal) || category == "Microsoft.Hosting.Lifetime");
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)

@@ -1,5 +1,6 @@
 using BackupMonitor.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -21,13 +22,14 @@ public static class DatabaseSetup
         if (options.Provider == DatabaseProvider.Postgres)
         {
             services.AddDbContext<BackupMonitorDbContext, PostgresBackupMonitorDbContext>(
-                o => o.UseNpgsql(options.ConnectionString), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+                o => o.UseNpgsql(options.ConnectionString).ConfigureWarnings(QuietMigrations), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         else
         {
             EnsureSqliteFolder(options.ConnectionString);
             services.AddDbContext<BackupMonitorDbContext, SqliteBackupMonitorDbContext>(
-                o => o.UseSqlite(options.ConnectionString, sqlite => sqlite.MaxBatchSize(SqliteStatementsPerCommand)).AddInterceptors(new SqlitePragmas()), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+                o => o.UseSqlite(options.ConnectionString, sqlite => sqlite.MaxBatchSize(SqliteStatementsPerCommand)).AddInterceptors(new SqlitePragmas())
+                    .ConfigureWarnings(w => QuietMigrations(w.Ignore(SqliteEventId.TableRebuildPendingWarning))), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         }
         // The claims processes sharing the database take on agents and deliveries: one owner identity per process.
         services.AddSingleton<ClaimOwner>();
@@ -37,6 +39,15 @@ public static class DatabaseSetup
         services.AddScoped<DeliveryStore>();
         return services;
     }
+
+    /// <summary>
+    /// A migration step that runs outside the migration's transaction (SQLite's `PRAGMA foreign_keys`, PostgreSQL's
+    /// `CREATE INDEX CONCURRENTLY`), or hand-written SQL after a SQLite table rebuild, is written that way on purpose
+    /// and tested on both providers: EF's warnings about them would print on every fresh database, on stderr of
+    /// commands (`serve` without a key included) whose output is read by people and scripts.
+    /// </summary>
+    private static void QuietMigrations(Microsoft.EntityFrameworkCore.Diagnostics.WarningsConfigurationBuilder warnings) =>
+        warnings.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning);
 
     /// <summary>
     /// Creates or upgrades the schema; every command calls this first. When nothing is pending (the usual case)

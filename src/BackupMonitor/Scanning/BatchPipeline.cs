@@ -14,8 +14,8 @@ namespace BackupMonitor.Scanning;
 /// (2) <b>plan</b>: pure decisions (<see cref="BatchPlanner"/>) give every line its step and every missed cycle;
 /// (3) <b>files</b>: each line's staged file is hashed, decided and moved (<see cref="LineFiles"/>), lines in parallel;
 /// (4) <b>commit</b> the entries, jobs, notices and report records in one transaction, then archive the reports.
-/// Steps 1–3 run in <see cref="StartAsync"/>, step 3 in the background so that the runner (<see cref="Scanner"/>)
-/// commits the previous batch meanwhile; step 4 in <see cref="CommitAsync"/>, whose report filing also runs on.
+/// Steps 1–3 run in <see cref="StartAsync"/>, step 3 in the background so that the scan's stages (<see cref="BatchStages"/>)
+/// commit the previous batch meanwhile; step 4 in <see cref="CommitAsync"/>, whose report filing also runs on.
 /// </summary>
 public sealed partial class BatchPipeline(
     ScanStore store,
@@ -90,10 +90,17 @@ public sealed partial class BatchPipeline(
         return new Batch(agents, facts, plan, outcomes, filesTask);
     }
 
-    /// <summary>Step 4: waits for the batch's files, commits what they decided, then starts filing its reports (<see cref="Batch.Reports"/>).</summary>
+    /// <summary>
+    /// The end of step 3: waits for the batch's files while renewing its claims, each renewal in the scan's
+    /// <paramref name="database"/> turn (another batch may be using the DbContext meanwhile).
+    /// </summary>
+    public Task WaitForFilesAsync(Batch batch, SemaphoreSlim database, CancellationToken cancellationToken) =>
+        WhileClaimedAsync(batch.Agents, batch.Files, cancellationToken, database);
+
+    /// <summary>Step 4, once the batch's files are done: commits what they decided, then starts filing its reports (<see cref="Batch.Reports"/>).</summary>
     public async Task CommitAsync(Batch batch, ScanSummary summary, CancellationToken cancellationToken)
     {
-        await WhileClaimedAsync(batch.Agents, batch.Files, cancellationToken);
+        await batch.Files;
         var (facts, plan) = (batch.Facts, batch.Plan);
         var now = time.UtcNow();
         var unfinished = new HashSet<CollectedReport>();
@@ -203,11 +210,21 @@ public sealed partial class BatchPipeline(
     /// Runs file work on every core and meanwhile renews the batch's claims (the database is idle then): hashing a
     /// batch of large files can outlast a claim, and another scan must not take the agents over.
     /// </summary>
-    private async Task WhileClaimedAsync(IReadOnlyList<string> agents, Task running, CancellationToken cancellationToken)
+    private async Task WhileClaimedAsync(IReadOnlyList<string> agents, Task running, CancellationToken cancellationToken, SemaphoreSlim? database = null)
     {
         using var finished = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (await Task.WhenAny(running, Task.Delay(AgentLeases.Duration / 3, time, finished.Token)) != running)
-            await leases.RenewAsync(agents, cancellationToken);
+        {
+            if (database is not null) await database.WaitAsync(cancellationToken);
+            try
+            {
+                await leases.RenewAsync(agents, cancellationToken);
+            }
+            finally
+            {
+                database?.Release();
+            }
+        }
         await finished.CancelAsync();
         await running;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BackupMonitor.Configuration;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using BackupMonitor.Reports;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace BackupMonitor.Scanning;
 
 /// <summary>
-/// Runs one scan (SPEC §1): every agent, batch by batch through the <see cref="BatchPipeline"/>. Each batch is claimed
+/// Runs one scan (SPEC §1): every agent, batch by batch through the <see cref="BatchPipeline"/>, overlapped in <see cref="BatchStages"/>. Each batch is claimed
 /// with leases so that concurrent scans (several processes, one database) never handle the same agent's reports or
 /// decide its missing backups twice. A broken report or a failing job never stops the scan.
 /// </summary>
@@ -16,15 +17,10 @@ public sealed class Scanner(
     ReportReader reader,
     BatchPipeline pipeline,
     AgentLeases leases,
+    ScanOptions options,
     TimeProvider time,
     ILogger<Scanner> logger)
 {
-    /// <summary>
-    /// Agents per batch: one lease claim, one set of queries and one commit for all of them. Bigger batches
-    /// save round trips; smaller ones share the work between concurrent scans more finely.
-    /// </summary>
-    internal const int BatchSize = 128;
-
     public async Task<ScanSummary> RunAsync(CancellationToken cancellationToken = default)
     {
         await FaultInjection.WaitAtStartGateAsync(cancellationToken);
@@ -38,62 +34,11 @@ public sealed class Scanner(
         var heapBeforeBatches = GC.GetTotalMemory(forceFullCollection: false);
         await leases.FreeClaimsOfDeadProcessesAsync(cancellationToken);
 
-        // Overlapped, three batches at once: batch N's files are verified and moved on the thread pool while batch N-1
-        // commits on this flow (the DbContext serves one batch at a time; file work never touches it) and batch N-2's
-        // reports move to the archive. A batch's claims are held until its reports are filed.
-        BatchPipeline.Batch? inFlight = null, filing = null;
-        async Task CommitThenFileAsync(BatchPipeline.Batch batch)
-        {
-            await CommitAsync(batch, summary, cancellationToken);
-            var before = filing;
-            filing = batch;
-            if (before is not null) await ReleaseAsync(before, before.Reports);
-        }
-
-        try
-        {
-            foreach (var batch in agents.Chunk(BatchSize))
-            {
-                var claimed = await leases.TryClaimAsync(batch, cancellationToken);
-                foreach (var agentId in batch.Except(claimed))
-                {
-                    summary.AgentsSkipped++;
-                    logger.LogDebug("Agent {Agent} is being scanned by another process; skipped", agentId);
-                }
-                if (claimed.Count == 0) continue;
-                BatchPipeline.Batch next;
-                try
-                {
-                    next = await pipeline.StartAsync(claimed, summary, cancellationToken);
-                }
-                catch
-                {
-                    await leases.ReleaseAsync(claimed);
-                    throw;
-                }
-                var previous = inFlight;
-                inFlight = next;
-                if (previous is null) continue;
-                await CommitThenFileAsync(previous);
-                TrimMemory(heapBeforeBatches);
-            }
-            if (inFlight is { } last)
-            {
-                inFlight = null;
-                await CommitThenFileAsync(last);
-            }
-            if (filing is { } lastFiled)
-            {
-                filing = null;
-                await ReleaseAsync(lastFiled, lastFiled.Reports);
-            }
-        }
-        finally
-        {
-            // Leaving on an error: let the batches' file work end (what it moved is recognized by the next scan).
-            if (inFlight is not null) await ReleaseAsync(inFlight, inFlight.Files, quietly: true);
-            if (filing is not null) await ReleaseAsync(filing, filing.Reports, quietly: true);
-        }
+        // Overlapped, three batches at once (BatchStages): batch N's files are verified and moved on the thread pool
+        // while batch N-1 commits (the DbContext serves one batch at a time; file work never touches it) and batch
+        // N-2's reports move to the archive. A batch's claims are held until its reports are filed.
+        await new BatchStages(pipeline, leases, summary, logger, () => TrimMemory(heapBeforeBatches))
+            .RunAsync(agents.Chunk(options.BatchSize), cancellationToken);
 
         summary.DurationMs = stopwatch.ElapsedMilliseconds;
         await RecordRunAsync(started, summary, cancellationToken);
@@ -104,36 +49,6 @@ public sealed class Scanner(
             summary.ByStatus[BackupEntryStatus.HashMismatch], summary.ByStatus[BackupEntryStatus.TransferIntegrityFailed], summary.ByStatus[BackupEntryStatus.Corrupt], summary.BytesVerified,
             summary.AgentsSkipped);
         return summary;
-    }
-
-    /// <summary>Step 4 of a batch; a batch whose commit fails gives its agents back at once.</summary>
-    private async Task CommitAsync(BatchPipeline.Batch batch, ScanSummary summary, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await pipeline.CommitAsync(batch, summary, cancellationToken);
-        }
-        catch
-        {
-            await leases.ReleaseAsync(batch.Agents);
-            throw;
-        }
-    }
-
-    /// <summary>Waits for a batch's last work, then gives its agents back; <paramref name="quietly"/>: on the way out of an error.</summary>
-    private async Task ReleaseAsync(BatchPipeline.Batch batch, Task work, bool quietly = false)
-    {
-        try
-        {
-            await work;
-        }
-        catch (Exception e) when (quietly && e is not OutOfMemoryException)
-        {
-        }
-        finally
-        {
-            await leases.ReleaseAsync(batch.Agents);
-        }
     }
 
     /// <summary>

@@ -68,16 +68,23 @@ public sealed class DashboardServer : IAsyncLifetime
         server.BeginErrorReadLine();
         await BackupMonitorProcess.WaitUntilHealthyAsync(server, BaseUrl, () => Log, Deadline);
 
+        (playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Debian's Chromium, headless, driven by Playwright (one start at a time; a hang fails after the deadline).</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchChromiumAsync()
+    {
         await BrowserStart.WaitAsync();
         try
         {
-            playwright = await Playwright.CreateAsync().WaitAsync(Deadline);
-            Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            var playwright = await Playwright.CreateAsync().WaitAsync(Deadline);
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = ChromiumPath,
                 Headless = true,
                 Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
             }).WaitAsync(Deadline);
+            return (playwright, browser);
         }
         finally
         {
@@ -86,11 +93,14 @@ public sealed class DashboardServer : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (no cookies) with a signed-in page.</summary>
-    public async Task<IPage> SignedInPageAsync(string key, int width = 1280, int height = 900)
+    public Task<IPage> SignedInPageAsync(string key, int width = 1280, int height = 900) => SignedInPageAsync(Browser, BaseUrl, key, width, height);
+
+    /// <summary>A fresh browser profile (no cookies) of <paramref name="browser"/> signed in to the dashboard at <paramref name="baseUrl"/>.</summary>
+    public static async Task<IPage> SignedInPageAsync(IBrowser browser, string baseUrl, string key, int width = 1280, int height = 900)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl, Locale = "en-GB", ViewportSize = new ViewportSize { Width = width, Height = height },
+            BaseURL = baseUrl, Locale = "en-GB", ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");

@@ -28,7 +28,7 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>What the agents leave in this site's staging area.</summary>
     public StagingWriter Agents { get; }
 
-    private TestSite(string root, FakeTimeProvider time, Settings settings)
+    private TestSite(string root, FakeTimeProvider time, Settings settings, Action<IServiceCollection>? replace)
     {
         Root = root;
         Time = time;
@@ -37,17 +37,19 @@ public sealed class TestSite : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs.Provider()));
         collection.AddBackupMonitorCore(settings, time);
+        replace?.Invoke(collection);
         services = collection.BuildServiceProvider();
     }
 
-    public static async Task<TestSite> CreateAsync(Dictionary<string, string?>? settings = null, DateTime? now = null)
+    /// <param name="replace">Swaps services after the CLI's registrations (options no setting reaches, test seams).</param>
+    public static async Task<TestSite> CreateAsync(Dictionary<string, string?>? settings = null, DateTime? now = null, Action<IServiceCollection>? replace = null)
     {
         var root = NewTempFolder();
         var values = TestSettings.For(root);
         foreach (var (key, value) in settings ?? []) values[key] = value;
         var parsed = TestSettings.Parse(values);
         parsed.Storage.EnsureStorageAreas();
-        var site = new TestSite(root, TestClock.New(now), parsed);
+        var site = new TestSite(root, TestClock.New(now), parsed, replace);
         await using var scope = site.services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<BackupMonitorDbContext>().MigrateAsync();
         return site;
