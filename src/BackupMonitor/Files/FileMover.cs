@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BackupMonitor.Faults;
 
 namespace BackupMonitor.Files;
 
@@ -7,8 +8,9 @@ namespace BackupMonitor.Files;
 /// otherwise a copy under a temporary name, flushed, verified and renamed, leaving the source in place
 /// for the caller to remove once the database records where the file went.
 /// (.NET's File.Move silently falls back to copy-then-delete across filesystems, which is not crash-safe.)
+/// A singleton: its test seams (<see cref="FaultPoints.ForceCopy"/>, <see cref="FaultPoints.ReadingCopies"/>) are injected.
 /// </summary>
-public static class FileMover
+public sealed class FileMover(FaultPoints faults)
 {
     public enum Outcome { Renamed, Copied }
 
@@ -25,17 +27,11 @@ public static class FileMover
     /// <summary>False once renameat2(RENAME_NOREPLACE) proved unsupported here (old kernel or a filesystem without it).</summary>
     private static volatile bool noReplaceWorks = !OperatingSystem.IsWindows();
 
-    /// <summary>Test seam: pretend every rename crosses filesystems.</summary>
-    internal static bool ForceCopy { get; set; }
-
-    /// <summary>Test seam: when a test sets it, the sources of copies that read their file again (rather than sharing the hashing read); null otherwise, so nothing accumulates in a long-running `serve`.</summary>
-    internal static System.Collections.Concurrent.ConcurrentQueue<string>? ReadingCopies { get; set; }
-
     /// <summary>
     /// Puts a copy already written and flushed beside <paramref name="destination"/> (same folder) in its place,
     /// never replacing a file: <see cref="DestinationExistsException"/> when the destination is taken.
     /// </summary>
-    public static void PlaceCopy(string copy, string destination)
+    public void PlaceCopy(string copy, string destination)
     {
         if (File.Exists(destination)) throw new DestinationExistsException(destination);
         try
@@ -49,9 +45,9 @@ public static class FileMover
     }
 
     /// <summary>Atomic rename only; false when source and destination are on different filesystems.</summary>
-    public static bool TryRename(string source, string destination)
+    public bool TryRename(string source, string destination)
     {
-        if (ForceCopy) return false;
+        if (faults.ForceCopy) return false;
         if (!OperatingSystem.IsWindows())
         {
             if (NativeRename(source, destination) == 0) return true;
@@ -69,11 +65,11 @@ public static class FileMover
     /// Moves <paramref name="source"/> to <paramref name="destination"/> (which must not exist). When a copy was
     /// needed its SHA-256 must equal <paramref name="expectedSha256"/>, and the source is left for the caller.
     /// </summary>
-    public static Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, CancellationToken cancellationToken) =>
+    public Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, CancellationToken cancellationToken) =>
         MoveAsync(source, destination, expectedSha256, noReplaceWorks, cancellationToken);
 
     /// <summary><paramref name="noReplace"/> false takes the path used where renameat2(RENAME_NOREPLACE) is unsupported (tests).</summary>
-    internal static async Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, bool noReplace, CancellationToken cancellationToken)
+    internal async Task<Outcome> MoveAsync(string source, string destination, string? expectedSha256, bool noReplace, CancellationToken cancellationToken)
     {
         // Usually one system call: a rename that refuses to replace anything, the folder made only when missing.
         var renamed = TryRenameNoReplace(source, destination, noReplace);
@@ -94,7 +90,7 @@ public static class FileMover
         if (renamed == NoReplaceResult.Unsupported && TryRename(source, destination)) return Outcome.Renamed;
 
         var temporary = destination + $".{Guid.NewGuid():N}.tmp";
-        ReadingCopies?.Enqueue(source);
+        faults.ReadingCopies?.Enqueue(source);
         var (copied, error) = await FileHasher.HashAndCopyAsync(source, temporary, checkContent: false, cancellationToken);
         try
         {
@@ -114,9 +110,9 @@ public static class FileMover
     private enum NoReplaceResult { Renamed, Exists, FolderMissing, CrossDevice, Unsupported }
 
     /// <summary>rename(2) that fails instead of replacing: no window between "is the destination free?" and the move.</summary>
-    private static NoReplaceResult TryRenameNoReplace(string source, string destination, bool noReplace)
+    private NoReplaceResult TryRenameNoReplace(string source, string destination, bool noReplace)
     {
-        if (ForceCopy) return NoReplaceResult.CrossDevice;
+        if (faults.ForceCopy) return NoReplaceResult.CrossDevice;
         if (!noReplace) return NoReplaceResult.Unsupported;
         if (NativeRenameAt2(CurrentFolder, source, CurrentFolder, destination, NoReplace) == 0) return NoReplaceResult.Renamed;
         var errno = Marshal.GetLastPInvokeError();
@@ -131,6 +127,9 @@ public static class FileMover
             default: throw new IOException($"cannot move '{source}' to '{destination}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
         }
     }
+
+    /// <summary>True when <paramref name="path"/> and <paramref name="folder"/> are on different filesystems (or the seam says so): then a move is a copy.</summary>
+    public bool CrossesFilesystems(string path, string folder) => faults.ForceCopy || Filesystems.Differ(path, folder);
 
     internal static void TryDelete(string path)
     {

@@ -9,12 +9,11 @@ public static class Filesystems
     private static extern unsafe int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte* buffer);
 
     /// <summary>
-    /// True when <paramref name="path"/> and <paramref name="folder"/> are known to be on different filesystems
-    /// (or <see cref="FileMover.ForceCopy"/>); false when they share one or it cannot be told.
+    /// True when <paramref name="path"/> and <paramref name="folder"/> are known to be on different filesystems;
+    /// false when they share one or it cannot be told. (Asked through <see cref="FileMover.CrossesFilesystems"/>.)
     /// </summary>
     public static bool Differ(string path, string folder)
     {
-        if (FileMover.ForceCopy) return true;
         if (!OperatingSystem.IsLinux()) return false;
         return DeviceOf(path) is { } a && DeviceOf(folder) is { } b && a != b;
     }

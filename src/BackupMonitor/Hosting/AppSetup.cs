@@ -33,6 +33,9 @@ public static class AppSetup
         services.AddSingleton(settings.AgentPush);
         services.AddSingleton(time ?? TimeProvider.System);
         services.AddSingleton<StorageLayout>();
+        // Every test seam, off unless the environment (crash tests' processes) or a test's service collection sets it.
+        services.TryAddSingleton(_ => Faults.FaultPoints.FromEnvironment());
+        services.AddSingleton<FileMover>();
         services.AddBackupMonitorDatabase(settings.Database);
         services.AddNotifications(settings.Email);
         services.AddScanning();

@@ -20,12 +20,6 @@ public sealed partial class ScanStore
         nameof(ExpectedBackupJob.LastSuccessfulBackupUtc), nameof(ExpectedBackupJob.LastFailedBackupUtc),
     ];
 
-    /// <summary>Test seam: runs for each entry before its commit starts, after its files were moved (a crash here must lose nothing).</summary>
-    internal Action<BackupEntry>? BeforeCommit { get; set; }
-
-    /// <summary>Test seam: runs for each entry right after its commit, before the scan removes a copied staged file.</summary>
-    internal Action<BackupEntry>? AfterCommit { get; set; }
-
     /// <summary>
     /// Writes <paramref name="commit"/> in ONE transaction: the entries and report records in bulk (one reused
     /// statement per table), then the planned notices and deliveries (each taking its entry's new id), the ended
@@ -35,7 +29,7 @@ public sealed partial class ScanStore
     /// </summary>
     public async Task<Exception?> CommitAsync(ScanCommit commit, DateTime nowUtc, CancellationToken cancellationToken)
     {
-        foreach (var recorded in commit.Entries) BeforeCommit?.Invoke(recorded.Entry);
+        if (faults.BeforeCommit is { } before) foreach (var recorded in commit.Entries) before(recorded.Entry);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             try
@@ -63,7 +57,7 @@ public sealed partial class ScanStore
         }
         // Nothing stays tracked: a long scan's memory stays flat.
         db.ChangeTracker.Clear();
-        foreach (var recorded in commit.Entries) AfterCommit?.Invoke(recorded.Entry);
+        if (faults.AfterCommit is { } after) foreach (var recorded in commit.Entries) after(recorded.Entry);
         return null;
     }
 

@@ -8,7 +8,7 @@ namespace BackupMonitor.Persistence;
 /// ScanStore.Commit.cs). Each read is one statement for a whole batch of agents, written in SQL once (see
 /// <see cref="RawSql"/> for why not LINQ); rows come back untracked, so a batch's memory is released with it.
 /// </summary>
-public sealed partial class ScanStore(BackupMonitorDbContext db, NoticeStore notices)
+public sealed partial class ScanStore(BackupMonitorDbContext db, NoticeStore notices, Faults.FaultPoints faults)
 {
     /// <summary>The agents that have active jobs (the scan visits them even without a staging folder).</summary>
     public async Task<List<string>> AgentsWithActiveJobsAsync(CancellationToken cancellationToken)

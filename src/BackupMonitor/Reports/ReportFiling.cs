@@ -11,7 +11,7 @@ namespace BackupMonitor.Reports;
 /// <see cref="NewQuarantineRecord"/>); a re-run finds that record (same agent, name and content) and finishes the
 /// move instead of doing the work twice. Files only: the records are the scan store's.
 /// </summary>
-public sealed class ReportFiling(StorageLayout layout, ILogger<ReportFiling> logger)
+public sealed class ReportFiling(StorageLayout layout, FileMover mover, ILogger<ReportFiling> logger)
 {
     /// <summary>The record of a valid report's move to the archive, to be committed before <see cref="MoveToRecordedPlaceAsync"/>.</summary>
     public ProcessedReport NewArchiveRecord(CollectedReport report, DateTime nowUtc) => new()
@@ -57,7 +57,7 @@ public sealed class ReportFiling(StorageLayout layout, ILogger<ReportFiling> log
         if (isLink)
         {
             // A link is renamed as a link, never read or copied; across filesystems it stays where it is.
-            if (!FileMover.TryRename(filePath, absolute))
+            if (!mover.TryRename(filePath, absolute))
                 logger.LogWarning("Report link {Path} cannot be renamed into the quarantine (another filesystem); left in staging", filePath);
             return;
         }
@@ -69,7 +69,7 @@ public sealed class ReportFiling(StorageLayout layout, ILogger<ReportFiling> log
         var destination = StorageLayout.Absolute(area, relative);
         try
         {
-            if (await FileMover.MoveAsync(source, destination, contentSha256, cancellationToken) == FileMover.Outcome.Copied)
+            if (await mover.MoveAsync(source, destination, contentSha256, cancellationToken) == FileMover.Outcome.Copied)
                 File.Delete(source);
         }
         catch (DestinationExistsException) when (File.Exists(destination))

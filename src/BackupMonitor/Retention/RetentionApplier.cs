@@ -19,23 +19,17 @@ public readonly record struct RetentionProgress(int JobsDone, int JobsTotal, str
 /// </summary>
 public sealed class RetentionApplier(
     RetentionStore store, RetentionPlanner planner, TrashFiles files, IRetentionWarnings warnings, RetentionOptions options, TimeProvider time,
-    ILogger<RetentionApplier> logger)
+    Faults.FaultPoints faults, ILogger<RetentionApplier> logger)
 {
-    /// <summary>Test seam (fault injection): called after each step that changed the database or a file: `marked`, `moved`, `purged`.</summary>
-    internal Action<string>? AfterStep { get; set; }
-
-    private void Step(string step)
-    {
-        AfterStep?.Invoke(step);
-        Scanning.FaultInjection.AfterRetentionStep(step);
-    }
+    /// <summary>After each step that changed the database or a file: `marked`, `moved`, `purged` (fault injection).</summary>
+    private void Step(string step) => faults.AfterRetention(step);
 
     private int leftAsIs, refused, pruned, purged, finished, problems;
     private long prunedBytes;
 
     public async Task<RetentionRunSummary> ApplyAsync(int? maxPrunePercent, IProgress<RetentionProgress>? progress, CancellationToken cancellationToken)
     {
-        await Scanning.FaultInjection.WaitAtStartGateAsync(cancellationToken);
+        await faults.WaitAtStartGateAsync(cancellationToken);
         var total = await store.JobCountAsync(cancellationToken);
         var done = 0;
         var afterId = 0;

@@ -11,11 +11,8 @@ public sealed class RetentionRequestException(string message) : Exception(messag
 /// (rule `held`). Crash-safe like a prune, in the other direction: the entry is marked held (naming where the file
 /// goes back), the file moved, then pruned_at_utc and trash_path cleared; any later apply finishes a marked restore.
 /// </summary>
-public sealed class RetentionRestore(RetentionStore store, TrashFiles files, TimeProvider time, ILogger<RetentionRestore> logger)
+public sealed class RetentionRestore(RetentionStore store, TrashFiles files, TimeProvider time, Faults.FaultPoints faults, ILogger<RetentionRestore> logger)
 {
-    /// <summary>Test seam (fault injection): called after `restore-marked` and `restore-moved`.</summary>
-    internal Action<string>? AfterStep { get; set; }
-
     /// <summary>Returns the validated path the file is back at.</summary>
     public async Task<string> RestoreAsync(int entryId, CancellationToken cancellationToken)
     {
@@ -33,11 +30,11 @@ public sealed class RetentionRestore(RetentionStore store, TrashFiles files, Tim
                 ? entry.ValidatedPath
                 : files.FreeValidatedPath(entry.ValidatedPath);
             if (entry.HeldAtUtc is null) await store.MarkRestoringAsync(entryId, target, time.GetUtcNow().UtcDateTime, cancellationToken);
-            AfterStep?.Invoke("restore-marked");
+            faults.AfterRetentionStep?.Invoke("restore-marked");
             var moved = await files.BackFromTrashAsync(entry.TrashPath, target, new(entry.ServerCalculatedStagedHash, entry.ServerCalculatedStagedSize), cancellationToken);
             if (moved is not (TrashMove.Moved or TrashMove.AlreadyDone))
                 throw new RetentionRequestException($"entry {entryId}: the file could not be brought back from the trash ({moved}); see the log");
-            AfterStep?.Invoke("restore-moved");
+            faults.AfterRetentionStep?.Invoke("restore-moved");
             await store.MarkRestoredAsync(entryId, cancellationToken);
             logger.LogInformation("Retention: entry {EntryId} restored from the trash to {ValidatedPath}; it is held from now on", entryId, target);
             return target;

@@ -13,7 +13,7 @@ public enum TrashMove { Moved, AlreadyDone, Missing, Blocked }
 /// already there (and no source) is a move already done; a source left beside its verified copy (a move across
 /// filesystems stopped before the source was removed) is removed then.
 /// </summary>
-public sealed class TrashFiles(StorageOptions storage, ILogger<TrashFiles> logger)
+public sealed class TrashFiles(StorageOptions storage, FileMover mover, ILogger<TrashFiles> logger)
 {
     /// <summary>The file an entry names: its SHA-256 and size as the scan measured them (a file of another size at its path is not it).</summary>
     public readonly record struct Expected(string? Sha256, long? Size);
@@ -73,7 +73,7 @@ public sealed class TrashFiles(StorageOptions storage, ILogger<TrashFiles> logge
         }
         try
         {
-            if (await FileMover.MoveAsync(source, destination, sha256, cancellationToken) == FileMover.Outcome.Copied) File.Delete(source);
+            if (await mover.MoveAsync(source, destination, sha256, cancellationToken) == FileMover.Outcome.Copied) File.Delete(source);
         }
         catch (DestinationExistsException)
         {

@@ -24,7 +24,7 @@ public sealed partial class BatchPipeline
         var start = facts.Jobs.ToDictionary(j => j, j => JobProgress.Of(j, facts.NewestEntries.TryGetValue(j.Id, out var t) ? t : null));
         var progress = new Dictionary<ExpectedBackupJob, JobProgress>(start);
         var all = entries.Select(e => Record(progress, e.Job, e.Entry, sizeDropped)).ToList();
-        foreach (var _ in all) FaultInjection.BeforeEntryCommit();
+        foreach (var _ in all) faults.BeforeEntryCommit();
         var plan = PlanNotices(all, facts.Notices, now);
         if (await store.CommitAsync(new ScanCommit(all, newRecords, facts.Jobs, plan), now, cancellationToken) is null)
         {
@@ -41,7 +41,7 @@ public sealed partial class BatchPipeline
             var before = progress[job];
             var one = Record(progress, job, entry, sizeDropped);
             var onePlan = PlanNotices([one], noticeFacts, now);
-            FaultInjection.BeforeEntryCommit();
+            faults.BeforeEntryCommit();
             if (await store.CommitAsync(new ScanCommit([one], [], [job], onePlan), now, cancellationToken) is { } refused)
             {
                 progress[job] = before;

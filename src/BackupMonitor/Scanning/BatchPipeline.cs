@@ -29,6 +29,7 @@ public sealed partial class BatchPipeline(
     AlertOptions alerts,
     ScanOptions options,
     ContentOptions content,
+    Faults.FaultPoints faults,
     TimeProvider time,
     ILogger<Scanner> logger)
 {

@@ -36,7 +36,7 @@ internal abstract record LineOutcome
 /// (<see cref="FilePlacement"/>), and moves it. Files only, never the database: lines run in parallel. Files move
 /// before the commit; a copy's source is removed only after it.
 /// </summary>
-public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILogger<LineFiles> logger)
+public sealed class LineFiles(StorageLayout layout, ContentOptions content, FileMover mover, ILogger<LineFiles> logger)
 {
     /// <summary>Test seam: runs with the staged path just before it is hashed (a file may vanish right there).</summary>
     internal Action<string>? BeforeHashing { get; set; }
@@ -79,7 +79,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
         var staged = line.StagedFileName is null ? null : layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
         // Across filesystems, hash, check and copy share one read: the copy waits beside its destination for the verdict.
         var copy = line.Status == AgentLineStatus.Success && staged is not null && destination is { ValidatedTaken: false }
-            && Filesystems.Differ(staged, layout.Areas.Validated)
+            && mover.CrossesFilesystems(staged, layout.Areas.Validated)
             ? StorageLayout.Absolute(layout.Areas.Validated, destination.RelativePath) + $".{Guid.NewGuid():N}.tmp"
             : null;
         var (state, copied) = await InspectAsync(staged, line, copy, cancellationToken);
@@ -127,11 +127,11 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, ILog
                     var target = StorageLayout.Absolute(root, move.RelativePath);
                     if (copy is not null && area == BackupArea.Validated && move.RelativePath == destination.RelativePath)
                     {
-                        FileMover.PlaceCopy(copy, target);
+                        mover.PlaceCopy(copy, target);
                         SetPath(entry, area, move.RelativePath);
                         return staged;
                     }
-                    var outcome = await FileMover.MoveAsync(staged, target, area == BackupArea.Validated ? entry.ServerCalculatedStagedHash : null, cancellationToken);
+                    var outcome = await mover.MoveAsync(staged, target, area == BackupArea.Validated ? entry.ServerCalculatedStagedHash : null, cancellationToken);
                     SetPath(entry, area, move.RelativePath);
                     return outcome == FileMover.Outcome.Copied ? staged : null;
                 default:

@@ -18,12 +18,13 @@ public sealed class Scanner(
     BatchPipeline pipeline,
     AgentLeases leases,
     ScanOptions options,
+    Faults.FaultPoints faults,
     TimeProvider time,
     ILogger<Scanner> logger)
 {
     public async Task<ScanSummary> RunAsync(CancellationToken cancellationToken = default)
     {
-        await FaultInjection.WaitAtStartGateAsync(cancellationToken);
+        await faults.WaitAtStartGateAsync(cancellationToken);
         var stopwatch = Stopwatch.StartNew();
         var started = time.UtcNow();
         var summary = new ScanSummary();

@@ -1,3 +1,4 @@
+using BackupMonitor.Faults;
 using BackupMonitor.Files;
 
 namespace BackupMonitor.Tests.Files;
@@ -21,7 +22,7 @@ public class FileMoverTests
             await File.WriteAllTextAsync(source, "backup");
             var destination = Path.Combine(folder, "validated", "agent", "db", "file.sql.gz");
 
-            var outcome = await FileMover.MoveAsync(source, destination, null, noReplace, CancellationToken.None);
+            var outcome = await new FileMover(new FaultPoints()).MoveAsync(source, destination, null, noReplace, CancellationToken.None);
 
             Assert.Equal(FileMover.Outcome.Renamed, outcome);
             Assert.False(File.Exists(source));
@@ -45,7 +46,7 @@ public class FileMoverTests
             await File.WriteAllTextAsync(source, "new");
             await File.WriteAllTextAsync(destination, "old");
 
-            var error = await Assert.ThrowsAsync<DestinationExistsException>(() => FileMover.MoveAsync(source, destination, null, noReplace, CancellationToken.None));
+            var error = await Assert.ThrowsAsync<DestinationExistsException>(() => new FileMover(new FaultPoints()).MoveAsync(source, destination, null, noReplace, CancellationToken.None));
 
             Assert.Equal(destination, error.Destination);
             Assert.Equal("new", await File.ReadAllTextAsync(source));
@@ -66,7 +67,7 @@ public class FileMoverTests
         {
             var destination = Path.Combine(folder, "validated", "file.sql.gz");
 
-            await Assert.ThrowsAsync<FileNotFoundException>(() => FileMover.MoveAsync(Path.Combine(folder, "gone.sql.gz"), destination, null, noReplace, CancellationToken.None));
+            await Assert.ThrowsAsync<FileNotFoundException>(() => new FileMover(new FaultPoints()).MoveAsync(Path.Combine(folder, "gone.sql.gz"), destination, null, noReplace, CancellationToken.None));
 
             Assert.False(File.Exists(destination));
         }

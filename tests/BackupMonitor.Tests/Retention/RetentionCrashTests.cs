@@ -10,7 +10,6 @@ namespace BackupMonitor.Tests.Retention;
 /// entries marked, each file moved, each trashed file purged; each step of a restore): no file is lost, and the next
 /// apply finishes the work, ending exactly where an uninterrupted apply ends.
 /// </summary>
-[Collection(SerialFileMoves.Name)]
 public class RetentionCrashTests
 {
     private const string Agent = "ACME_Paris_Centre";
@@ -117,14 +116,14 @@ public class RetentionCrashTests
         var job = await site.AddJobWithBackupsAsync(Agent, 4);
         var original = site.Files(site.Validated);
         await site.SetPolicyAsync(job.Id, "last=2");
-        BackupMonitor.Files.FileMover.ForceCopy = true;
+        site.Site.Faults.ForceCopy = true;
         try
         {
             Assert.Equal(2, (await site.ApplyAsync()).Pruned);
         }
         finally
         {
-            BackupMonitor.Files.FileMover.ForceCopy = false;
+            site.Site.Faults.ForceCopy = false;
         }
         Assert.Equal(2, TestSite.FilesUnder(site.Validated).Count);
         foreach (var (path, bytes) in site.Files(site.Trash)) Assert.Equal(original[path], bytes);

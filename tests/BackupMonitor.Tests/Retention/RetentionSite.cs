@@ -77,17 +77,29 @@ public sealed class RetentionSite : IAsyncDisposable
     public async Task<RetentionRunSummary> ApplyAsync(Action<string>? afterStep = null, int? maxPrunePercent = null)
     {
         await using var scope = Site.CreateScope();
-        var applier = scope.ServiceProvider.GetRequiredService<RetentionApplier>();
-        applier.AfterStep = afterStep;
-        return await applier.ApplyAsync(maxPrunePercent, null, CancellationToken.None);
+        Site.Faults.AfterRetentionStep = afterStep;
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<RetentionApplier>().ApplyAsync(maxPrunePercent, null, CancellationToken.None);
+        }
+        finally
+        {
+            Site.Faults.AfterRetentionStep = null;
+        }
     }
 
     public async Task<string> RestoreAsync(int entryId, Action<string>? afterStep = null)
     {
         await using var scope = Site.CreateScope();
-        var restore = scope.ServiceProvider.GetRequiredService<RetentionRestore>();
-        restore.AfterStep = afterStep;
-        return await restore.RestoreAsync(entryId, CancellationToken.None);
+        Site.Faults.AfterRetentionStep = afterStep;
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<RetentionRestore>().RestoreAsync(entryId, CancellationToken.None);
+        }
+        finally
+        {
+            Site.Faults.AfterRetentionStep = null;
+        }
     }
 
     /// <summary>Every file of validated storage and the trash, relative path → content.</summary>

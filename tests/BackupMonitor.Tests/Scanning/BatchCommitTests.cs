@@ -1,3 +1,4 @@
+using BackupMonitor.Faults;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,7 @@ public class BatchCommitTests
         var summary = await site.ScanAsync(scope =>
         {
             var scopes = scope.GetRequiredService<IServiceScopeFactory>();
-            scope.GetRequiredService<ScanStore>().BeforeCommit = _ =>
+            scope.GetRequiredService<FaultPoints>().BeforeCommit = _ =>
             {
                 if (otherScanDone) return;
                 otherScanDone = true;

@@ -1,3 +1,4 @@
+using BackupMonitor.Faults;
 using BackupMonitor.Configuration;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
@@ -54,7 +55,7 @@ public class BatchStagesTests
         var overlaps = new List<string>();
         var mostHeld = 0;
 
-        var summary = await site.ScanAsync(scope => scope.GetRequiredService<ScanStore>().BeforeCommit = _ =>
+        var summary = await site.ScanAsync(scope => scope.GetRequiredService<FaultPoints>().BeforeCommit = _ =>
         {
             // A claim taken by another batch while this one commits would add lease rows (every agent is new).
             var before = Leases(site);
@@ -77,7 +78,7 @@ public class BatchStagesTests
         await using var site = await SiteOfManyBatchesAsync();
         var commits = 0;
 
-        await Assert.ThrowsAsync<SimulatedCommitFailure>(() => site.ScanAsync(scope => scope.GetRequiredService<ScanStore>().BeforeCommit = _ =>
+        await Assert.ThrowsAsync<SimulatedCommitFailure>(() => site.ScanAsync(scope => scope.GetRequiredService<FaultPoints>().BeforeCommit = _ =>
         {
             if (Interlocked.Increment(ref commits) == 2 * BatchSize + 1) throw new SimulatedCommitFailure(); // the third batch's commit
         }));

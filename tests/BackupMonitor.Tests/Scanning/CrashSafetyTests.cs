@@ -1,3 +1,4 @@
+using BackupMonitor.Faults;
 using BackupMonitor.Files;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
@@ -5,15 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupMonitor.Tests.Scanning;
 
-/// <summary>Tests that flip <see cref="FileMover.ForceCopy"/> (process-wide) run alone, after the parallel ones.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SerialFileMoves
-{
-    public const string Name = "Serial file moves";
-}
-
 /// <summary>SPEC §4: a scan killed at any point and run again loses nothing and duplicates nothing.</summary>
-[Collection(SerialFileMoves.Name)]
 public class CrashSafetyTests
 {
     private const string Agent = "ACME_Paris_Centre";
@@ -32,10 +25,10 @@ public class CrashSafetyTests
     }
 
     private static Action<IServiceProvider> CrashBeforeCommit =>
-        scope => scope.GetRequiredService<ScanStore>().BeforeCommit = _ => throw new SimulatedCrash();
+        scope => scope.GetRequiredService<FaultPoints>().BeforeCommit = _ => throw new SimulatedCrash();
 
     private static Action<IServiceProvider> CrashAfterCommit =>
-        scope => scope.GetRequiredService<ScanStore>().AfterCommit = _ => throw new SimulatedCrash();
+        scope => scope.GetRequiredService<FaultPoints>().AfterCommit = _ => throw new SimulatedCrash();
 
     [Fact]
     public async Task A_scan_killed_between_rename_and_commit_is_finished_by_the_next_scan_without_duplicates()
@@ -64,15 +57,15 @@ public class CrashSafetyTests
     {
         await using var site = await SiteWithSuccessfulBackupAsync();
         var stagedSeenAtCommit = false;
-        FileMover.ForceCopy = true;
+        site.Faults.ForceCopy = true;
         try
         {
-            await site.ScanAsync(scope => scope.GetRequiredService<ScanStore>().BeforeCommit =
+            await site.ScanAsync(scope => scope.GetRequiredService<FaultPoints>().BeforeCommit =
                 _ => stagedSeenAtCommit = File.Exists(site.StagedPath(Agent, "sales.sql.gz")));
         }
         finally
         {
-            FileMover.ForceCopy = false;
+            site.Faults.ForceCopy = false;
         }
 
         Assert.True(stagedSeenAtCommit);
@@ -87,7 +80,7 @@ public class CrashSafetyTests
     public async Task Across_filesystems_a_scan_killed_after_commit_leaves_the_staged_file_which_the_next_scan_removes()
     {
         await using var site = await SiteWithSuccessfulBackupAsync();
-        FileMover.ForceCopy = true;
+        site.Faults.ForceCopy = true;
         try
         {
             await Assert.ThrowsAsync<SimulatedCrash>(() => site.ScanAsync(CrashAfterCommit));
@@ -102,7 +95,7 @@ public class CrashSafetyTests
         }
         finally
         {
-            FileMover.ForceCopy = false;
+            site.Faults.ForceCopy = false;
         }
 
         var entry = Assert.Single(await site.EntriesAsync());
@@ -116,7 +109,7 @@ public class CrashSafetyTests
     public async Task Across_filesystems_a_scan_killed_before_commit_is_finished_by_the_next_scan_without_a_second_copy()
     {
         await using var site = await SiteWithSuccessfulBackupAsync();
-        FileMover.ForceCopy = true;
+        site.Faults.ForceCopy = true;
         try
         {
             await Assert.ThrowsAsync<SimulatedCrash>(() => site.ScanAsync(CrashBeforeCommit));
@@ -128,7 +121,7 @@ public class CrashSafetyTests
         }
         finally
         {
-            FileMover.ForceCopy = false;
+            site.Faults.ForceCopy = false;
         }
 
         var entry = Assert.Single(await site.EntriesAsync());
@@ -167,7 +160,7 @@ public class CrashSafetyTests
         site.WriteReport(Agent, status == BackupEntryStatus.Failed
             ? ReportJson.Failed("sales", Operation, "dump aborted", "sales.sql.gz")
             : ReportJson.Success("sales", Operation, "sales.sql.gz", new string('a', 64), 9));
-        FileMover.ForceCopy = true;
+        site.Faults.ForceCopy = true;
         try
         {
             await Assert.ThrowsAsync<SimulatedCrash>(() => site.ScanAsync(CrashBeforeCommit));
@@ -175,7 +168,7 @@ public class CrashSafetyTests
         }
         finally
         {
-            FileMover.ForceCopy = false;
+            site.Faults.ForceCopy = false;
         }
 
         var entry = Assert.Single(await site.EntriesAsync());

@@ -5,7 +5,6 @@ using BackupMonitor.Files;
 namespace BackupMonitor.Tests.Scanning;
 
 /// <summary>SPEC §5.1 across filesystems: the hashing read also checks the content and writes the validated copy.</summary>
-[Collection(SerialFileMoves.Name)]
 public class OneReadCopyTests
 {
     private const string Agent = "ACME_Paris_Centre";
@@ -33,14 +32,14 @@ public class OneReadCopyTests
 
     private static async Task ScanAcrossFilesystemsAsync(TestSite site)
     {
-        FileMover.ForceCopy = true;
+        site.Faults.ForceCopy = true;
         try
         {
             await site.ScanAsync();
         }
         finally
         {
-            FileMover.ForceCopy = false;
+            site.Faults.ForceCopy = false;
         }
     }
 
@@ -50,15 +49,8 @@ public class OneReadCopyTests
         var content = Gzip(60_000);
         Assert.True(content.Length > 2 * FileHasher.BufferSize);
         await using var site = await SiteAsync(content);
-        var readingCopies = FileMover.ReadingCopies = new();
-        try
-        {
-            await ScanAcrossFilesystemsAsync(site);
-        }
-        finally
-        {
-            FileMover.ReadingCopies = null;
-        }
+        var readingCopies = site.Faults.ReadingCopies = new();
+        await ScanAcrossFilesystemsAsync(site);
 
         Assert.NotEmpty(readingCopies); // the report was copied by a second read
         Assert.DoesNotContain(site.StagedPath(Agent, "sales.sql.gz"), readingCopies); // the backup was not

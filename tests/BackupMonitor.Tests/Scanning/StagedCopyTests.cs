@@ -1,3 +1,4 @@
+using BackupMonitor.Faults;
 using BackupMonitor.Files;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupMonitor.Tests.Scanning;
 
 /// <summary>A backup copied to validated storage on another filesystem, then removed from staging.</summary>
-[Collection(SerialFileMoves.Name)]
 public class StagedCopyTests
 {
     private const string Agent = "ACME_Paris_Centre";
@@ -26,12 +26,12 @@ public class StagedCopyTests
     {
         await using var site = await SiteAsync();
         var staged = site.StagedPath(Agent, "sales.sql.gz");
-        FileMover.ForceCopy = true;
+        site.Faults.ForceCopy = true;
         ScanSummary summary;
         try
         {
             // Once the entry is committed, the staged file cannot be removed (here: a folder stands in its place).
-            summary = await site.ScanAsync(scope => scope.GetRequiredService<ScanStore>().AfterCommit = _ =>
+            summary = await site.ScanAsync(scope => scope.GetRequiredService<FaultPoints>().AfterCommit = _ =>
             {
                 File.Delete(staged);
                 Directory.CreateDirectory(staged);
@@ -39,7 +39,7 @@ public class StagedCopyTests
         }
         finally
         {
-            FileMover.ForceCopy = false;
+            site.Faults.ForceCopy = false;
         }
 
         Assert.Equal(1, summary.ByStatus[BackupEntryStatus.Success]);
@@ -53,18 +53,18 @@ public class StagedCopyTests
     public async Task Copies_across_filesystems_leave_no_trace_in_memory_when_nothing_watches_them()
     {
         await using var site = await SiteAsync();
-        FileMover.ReadingCopies?.Clear();
-        FileMover.ForceCopy = true;
+        site.Faults.ForceCopy = true;
         try
         {
             await site.ScanAsync();
         }
         finally
         {
-            FileMover.ForceCopy = false;
+            site.Faults.ForceCopy = false;
         }
 
         Assert.Equal(2, TestSite.FilesUnder(site.Validated).Count + TestSite.FilesUnder(site.Archive).Count);
-        Assert.True(FileMover.ReadingCopies is null || FileMover.ReadingCopies.IsEmpty);
+        Assert.Null(site.Faults.ReadingCopies);
+        Assert.Null(FaultPoints.FromEnvironment().ReadingCopies); // what the product registers
     }
 }

@@ -1,6 +1,7 @@
 using BackupMonitor.Hosting;
 using System.Text.Json.Nodes;
 using BackupMonitor.Configuration;
+using BackupMonitor.Faults;
 using BackupMonitor.Jobs;
 using BackupMonitor.Persistence;
 using BackupMonitor.Scanning;
@@ -25,6 +26,9 @@ public sealed class TestSite : IAsyncDisposable
     public Settings Settings { get; }
     public TestLogs Logs { get; } = new();
 
+    /// <summary>This site's test seams (the product's are built from the environment); a scan's hooks last for that scan.</summary>
+    public FaultPoints Faults { get; } = new();
+
     /// <summary>What the agents leave in this site's staging area.</summary>
     public StagingWriter Agents { get; }
 
@@ -37,6 +41,7 @@ public sealed class TestSite : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(Logs.Provider()));
         collection.AddBackupMonitorCore(settings, time);
+        collection.AddSingleton(Faults);
         replace?.Invoke(collection);
         services = collection.BuildServiceProvider();
     }
@@ -132,7 +137,14 @@ public sealed class TestSite : IAsyncDisposable
     {
         await using var scope = services.CreateAsyncScope();
         arrange?.Invoke(scope.ServiceProvider);
-        return await scope.ServiceProvider.GetRequiredService<Scanner>().RunAsync();
+        try
+        {
+            return await scope.ServiceProvider.GetRequiredService<Scanner>().RunAsync();
+        }
+        finally
+        {
+            (Faults.BeforeCommit, Faults.AfterCommit) = (null, null);
+        }
     }
 
     // ---- files (written by <see cref="Agents"/>) ----
