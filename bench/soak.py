@@ -113,7 +113,8 @@ def main():
             if dumps and time.monotonic() - started >= dumps[0] * 60:
                 gcdump(server.pid, dumps.pop(0))
             samples.append((time.monotonic() - started, rss_kib(server.pid) / 1024, rounds[0],
-                            rss_kib(server.pid, "RssAnon") / 1024, rss_kib(server.pid, "RssFile") / 1024))
+                            rss_kib(server.pid, "RssAnon") / 1024, rss_kib(server.pid, "RssFile") / 1024,
+                            rss_kib(server.pid, "RssShmem") / 1024))
         cpu = cpu_seconds(server.pid)
     finally:
         stop.set()
@@ -126,12 +127,12 @@ def main():
     load = os.getloadavg()
     print(f"Soak {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {JOBS} jobs, SCAN_INTERVAL_SECONDS=5, {MINUTES:g} min; "
           f"{rounds[0]} rounds written, {scans} scans, {entries} entries recorded; server CPU {cpu:.1f} s; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} at the end")
-    print("| minute | RSS MiB (last sample) | max RSS MiB in the minute | of it anonymous (heap) / file-backed (code) MiB | rounds written |")
+    print("| minute | RSS MiB (last sample) | max RSS MiB in the minute | of it anonymous / file-backed (code) / shared (the JIT's double-mapped code) MiB | rounds written |")
     print("|---|---|---|---|---|")
     for minute in range(int(MINUTES) + 1):
         inside = [s for s in samples if minute * 60 <= s[0] < (minute + 1) * 60]
         if inside:
-            print(f"| {minute + 1} | {inside[-1][1]:.0f} | {max(s[1] for s in inside):.0f} | {inside[-1][3]:.0f} / {inside[-1][4]:.0f} | {inside[-1][2]} |")
+            print(f"| {minute + 1} | {inside[-1][1]:.0f} | {max(s[1] for s in inside):.0f} | {inside[-1][3]:.0f} / {inside[-1][4]:.0f} / {inside[-1][5]:.0f} | {inside[-1][2]} |")
     first = [s[1] for s in samples if s[0] < 60][-1]
     later = max(s[1] for s in samples if s[0] >= 60)
     last_minute = [s[1] for s in samples if s[0] >= samples[-1][0] - 60]
