@@ -65,32 +65,44 @@ public sealed class DrillService(IServiceScopeFactory scopes, DrillOptions optio
         return counts.Sum();
     }
 
+    /// <summary>
+    /// One worker of the pass: the due jobs are read once (and again only when this worker has tried them all), then
+    /// each is checked afresh — one job's row, not the whole estate's — just before its drill, under one of the slots.
+    /// Reading every job's candidate again after each drill made a first pass over N jobs cost N reads of N rows.
+    /// </summary>
     private async Task<int> WorkAsync(ConcurrentDictionary<int, bool> tried, CancellationToken cancellationToken)
     {
         var done = 0;
+        var queue = new Queue<DrillCandidate>();
         while (!cancellationToken.IsCancellationRequested)
         {
-            IReadOnlyList<DrillCandidate> due;
+            if (queue.Count == 0)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<DrillStore>();
+                foreach (var candidate in DrillSchedule.Due(await store.CandidatesAsync(null, cancellationToken), options.Interval, store.Now))
+                    if (!tried.ContainsKey(candidate.JobId)) queue.Enqueue(candidate);
+                if (queue.Count == 0) return done;
+            }
+            var next = queue.Dequeue();
+            if (!tried.TryAdd(next.JobId, true)) continue; // another worker of this pass has it
+            DrillCandidate? fresh;
             int? slot;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var store = scope.ServiceProvider.GetRequiredService<DrillStore>();
-                due = DrillSchedule.Due(await store.CandidatesAsync(null, cancellationToken), options.Interval, store.Now).Where(c => !tried.ContainsKey(c.JobId)).ToList();
-                if (due.Count == 0) return done;
                 slot = await store.TakeSlotAsync(options.Concurrency, cancellationToken);
-                if (slot is null) return done; // every place is taken, here or by another process
+                if (slot is null)
+                {
+                    tried.TryRemove(next.JobId, out _); // left for the next pass, or a worker that gets a place
+                    return done; // every place is taken, here or by another process
+                }
+                // Still due (another process may have drilled it since the list was read), with its latest backup now.
+                fresh = DrillSchedule.Due(await store.CandidatesAsync(next.JobId, cancellationToken), options.Interval, store.Now).FirstOrDefault();
             }
             try
             {
-                foreach (var candidate in due)
-                {
-                    if (!tried.TryAdd(candidate.JobId, true)) continue;
-                    if (await RunOneAsync(candidate, slot, cancellationToken) is not null)
-                    {
-                        done++;
-                        break;
-                    }
-                }
+                if (fresh is not null && await RunOneAsync(fresh, slot, cancellationToken) is not null) done++;
             }
             finally
             {
