@@ -22,6 +22,24 @@ internal static class ApiProblems
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 
+    /// <summary>A registry's change; its refusal (<see cref="Notifications.RoutingRequestException"/>) as 404, 409 or 400 naming the field.</summary>
+    public static async Task<IResult> OrRefusal<T>(Func<Task<T>> work) where T : IResult
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Notifications.RoutingRequestException e)
+        {
+            return e.Problem switch
+            {
+                Notifications.RoutingProblem.NotFound => NotFound(e.Message),
+                Notifications.RoutingProblem.Conflict => Conflict(e.Message),
+                _ => BadField(e.Field, e.Detail),
+            };
+        }
+    }
+
     private static string FieldOf(string problem)
     {
         var colon = problem.IndexOf(": ", StringComparison.Ordinal);

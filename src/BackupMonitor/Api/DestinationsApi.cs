@@ -25,8 +25,8 @@ public static class DestinationsApi
             TypedResults.Ok((await registry.ListAsync(ct)).Select(DestinationView.Of).ToList())).Asks(AccessAction.ReadDestinations);
         destinations.MapPost("", AddAsync).Asks(AccessAction.ManageDestinations);
         destinations.MapDelete("/{name}", (string name, DestinationRegistry registry, CancellationToken ct) =>
-            Handle(async () => { await registry.RemoveAsync(name, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageDestinations);
-        destinations.MapPost("/{name}/test", (string name, DestinationRegistry registry, CancellationToken ct) => Handle(async () =>
+            ApiProblems.OrRefusal(async () => { await registry.RemoveAsync(name, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageDestinations);
+        destinations.MapPost("/{name}/test", (string name, DestinationRegistry registry, CancellationToken ct) => ApiProblems.OrRefusal(async () =>
         {
             var error = await registry.TestAsync(name, ct);
             return TypedResults.Ok(new TestResult(name, error is null, error));
@@ -37,16 +37,16 @@ public static class DestinationsApi
             TypedResults.Ok((await registry.RoutesAsync(ct)).Select(RouteView.Of).ToList())).Asks(AccessAction.ReadRoutes);
         routes.MapPost("", AddRouteAsync).Asks(AccessAction.ManageRoutes);
         routes.MapDelete("/{id:int}", (int id, DestinationRegistry registry, CancellationToken ct) =>
-            Handle(async () => { await registry.RemoveRouteAsync(id, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageRoutes);
+            ApiProblems.OrRefusal(async () => { await registry.RemoveRouteAsync(id, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageRoutes);
     }
 
-    private static Task<IResult> AddAsync(DestinationRequest body, DestinationRegistry registry, CancellationToken ct) => Handle(async () =>
+    private static Task<IResult> AddAsync(DestinationRequest body, DestinationRegistry registry, CancellationToken ct) => ApiProblems.OrRefusal(async () =>
     {
         var added = await registry.AddAsync(body.Name, body.Kind, body.Target, body.Secret, ct);
         return TypedResults.Created($"/api/destinations/{added.Name}", DestinationView.Of(added));
     });
 
-    private static Task<IResult> AddRouteAsync(RouteRequest body, DestinationRegistry registry, CancellationToken ct) => Handle(async () =>
+    private static Task<IResult> AddRouteAsync(RouteRequest body, DestinationRegistry registry, CancellationToken ct) => ApiProblems.OrRefusal(async () =>
     {
         IReadOnlyList<string>? statuses = body.Statuses switch
         {
@@ -58,21 +58,4 @@ public static class DestinationsApi
         var route = await registry.AddRouteAsync(body.Destination, body.Company, body.City, body.Agent, body.Database, statuses, ct);
         return TypedResults.Created($"/api/routes/{route.Id}", RouteView.Of(route));
     });
-
-    private static async Task<IResult> Handle<T>(Func<Task<T>> work) where T : IResult
-    {
-        try
-        {
-            return await work();
-        }
-        catch (RoutingRequestException e)
-        {
-            return e.Problem switch
-            {
-                RoutingProblem.NotFound => ApiProblems.NotFound(e.Message),
-                RoutingProblem.Conflict => ApiProblems.Conflict(e.Message),
-                _ => ApiProblems.BadField(e.Field, e.Detail),
-            };
-        }
-    }
 }

@@ -20,14 +20,14 @@ public static class KeysApi
         var keys = api.MapGroup("/keys").WithTags("Keys");
         keys.MapGet("", async (KeyRegistry registry, CancellationToken ct) =>
             TypedResults.Ok((await registry.ListAsync(ct)).Select(KeyView.Of).ToList())).Asks(AccessAction.ReadKeys);
-        keys.MapPost("", (KeyRequest body, KeyRegistry registry, CancellationToken ct) => Handle(async () =>
+        keys.MapPost("", (KeyRequest body, KeyRegistry registry, CancellationToken ct) => ApiProblems.OrRefusal(async () =>
         {
             var (key, secret) = await registry.AddAsync(body.Name, body.Role, body.Companies, ct);
             return TypedResults.Created($"/api/keys/{key.Id}",
                 new NewKeyView(key.Id, key.Name, Decisions.Access.Wire(key.Role), key.CompanyList, key.CreatedAtUtc, secret));
         })).Asks(AccessAction.ManageKeys);
         keys.MapDelete("/{id:int}", (int id, KeyRegistry registry, CancellationToken ct) =>
-            Handle(async () => { await registry.RevokeAsync(id, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageKeys);
+            ApiProblems.OrRefusal(async () => { await registry.RevokeAsync(id, ct); return TypedResults.NoContent(); })).Asks(AccessAction.ManageKeys);
     }
 
     /// <summary>`GET /api/audit[?since=&amp;actor=&amp;limit=]`, newest first.</summary>
@@ -46,21 +46,4 @@ public static class KeysApi
                 return ApiProblems.BadField("limit", $"must be an integer from 1 to {AuditTrail.MaxLimit}, got '{limit}'");
             return TypedResults.Ok((await audit.ListAsync(from, actor, size, ct)).Select(AuditView.Of).ToList());
         }).WithTags("Audit").Asks(AccessAction.ReadAudit);
-
-    private static async Task<IResult> Handle<T>(Func<Task<T>> work) where T : IResult
-    {
-        try
-        {
-            return await work();
-        }
-        catch (RoutingRequestException e)
-        {
-            return e.Problem switch
-            {
-                RoutingProblem.NotFound => ApiProblems.NotFound(e.Message),
-                RoutingProblem.Conflict => ApiProblems.Conflict(e.Message),
-                _ => ApiProblems.BadField(e.Field, e.Detail),
-            };
-        }
-    }
 }

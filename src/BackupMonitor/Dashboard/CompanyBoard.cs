@@ -107,28 +107,7 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
 /// overview refreshes every minute, a month's compliance does not move in a minute, and computing it reads an
 /// index range of every job's month and every job (about 100 ms at 5,000 jobs × 180 days on SQLite here).
 /// </summary>
-public sealed class CompanyComplianceCache
+public sealed class CompanyComplianceCache() : SharedFigure<IReadOnlyDictionary<string, (int Verified, int Expected)>>(Lifetime)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
-
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private (DateTime At, IReadOnlyDictionary<string, (int Verified, int Expected)> Figures)? kept;
-
-    public async Task<IReadOnlyDictionary<string, (int Verified, int Expected)>> GetAsync(
-        DateTime nowUtc, Func<Task<IReadOnlyDictionary<string, (int Verified, int Expected)>>> compute)
-    {
-        if (Fresh(nowUtc) is { } figures) return figures;
-        await gate.WaitAsync();
-        try
-        {
-            if (Fresh(nowUtc) is { } again) return again;
-            var computed = await compute();
-            kept = (nowUtc, computed);
-            return computed;
-        }
-        finally { gate.Release(); }
-    }
-
-    private IReadOnlyDictionary<string, (int Verified, int Expected)>? Fresh(DateTime nowUtc) =>
-        kept is { } k && nowUtc >= k.At && nowUtc - k.At < Lifetime ? k.Figures : null;
 }

@@ -31,26 +31,7 @@ public sealed class RetentionBoard(RetentionPlanner planner, RetentionStore stor
 }
 
 /// <summary>The space of all validated storage and the trash, computed at most every <see cref="Lifetime"/>.</summary>
-public sealed class StorageSpaceCache
+public sealed class StorageSpaceCache() : SharedFigure<StorageSpace>(Lifetime)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private (DateTime At, StorageSpace Space)? kept;
-
-    public async Task<StorageSpace> GetAsync(DateTime nowUtc, Func<Task<StorageSpace>> compute)
-    {
-        if (Fresh(nowUtc) is { } space) return space;
-        await gate.WaitAsync();
-        try
-        {
-            if (Fresh(nowUtc) is { } again) return again;
-            var computed = await compute();
-            kept = (nowUtc, computed);
-            return computed;
-        }
-        finally { gate.Release(); }
-    }
-
-    private StorageSpace? Fresh(DateTime nowUtc) => kept is { } k && nowUtc >= k.At && nowUtc - k.At < Lifetime ? k.Space : null;
 }
