@@ -72,6 +72,17 @@ public sealed class DashboardServer : IAsyncLifetime
     }
 
     /// <summary>Debian's Chromium, headless, driven by Playwright (one start at a time; a hang fails after the deadline).</summary>
+    /// <summary>Closes what <see cref="LaunchChromiumAsync"/> opened and stops the `serve` process (killed with its children if still running).</summary>
+    public static async Task StopAsync(IBrowser? browser, IPlaywright? playwright, Process? server)
+    {
+        if (browser is not null) await browser.DisposeAsync();
+        playwright?.Dispose();
+        if (server is null) return;
+        if (!server.HasExited) server.Kill(entireProcessTree: true);
+        await server.WaitForExitAsync();
+        server.Dispose();
+    }
+
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchChromiumAsync()
     {
         await BrowserStart.WaitAsync();
@@ -127,14 +138,7 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null) await Browser.DisposeAsync();
-        playwright?.Dispose();
-        if (server is not null)
-        {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-            server.Dispose();
-        }
+        await StopAsync(Browser, playwright, server);
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -107,14 +107,7 @@ public sealed class AccessBrowserServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null) await Browser.DisposeAsync();
-        playwright?.Dispose();
-        if (server is not null)
-        {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-            server.Dispose();
-        }
+        await DashboardServer.StopAsync(Browser, playwright, server);
         if (services is not null) await services.DisposeAsync();
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
