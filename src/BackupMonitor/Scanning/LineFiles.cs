@@ -41,6 +41,13 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, File
     /// <summary>Test seam: runs with the staged path just before it is hashed (a file may vanish right there).</summary>
     internal Action<string>? BeforeHashing { get; set; }
 
+    /// <summary>
+    /// Whether each staging folder is on another filesystem than validated/, asked once per folder for the scan (this
+    /// object lives for one scan) instead of two stat(2) per file (bench/README, issue 22 fourth session). A folder
+    /// remounted during the scan costs nothing in safety: the move sees EXDEV and copies (<see cref="FileMover"/>).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> crossing = new(StringComparer.Ordinal);
+
     /// <summary>Where a line's file goes and what is there already (file system only; the caller adds which files entries reference).</summary>
     internal (string Relative, List<string> Validated, List<string> Quarantined)? Destination(PlannedLine planned)
     {
@@ -79,7 +86,7 @@ public sealed class LineFiles(StorageLayout layout, ContentOptions content, File
         var staged = line.StagedFileName is null ? null : layout.StagedFile(job.AgentIdResponsible, line.StagedFileName);
         // Across filesystems, hash, check and copy share one read: the copy waits beside its destination for the verdict.
         var copy = line.Status == AgentLineStatus.Success && staged is not null && destination is { ValidatedTaken: false }
-            && mover.CrossesFilesystems(staged, layout.Areas.Validated)
+            && crossing.GetOrAdd(Path.GetDirectoryName(staged)!, folder => mover.CrossesFilesystems(folder, layout.Areas.Validated))
             ? StorageLayout.Absolute(layout.Areas.Validated, destination.RelativePath) + $".{Guid.NewGuid():N}.tmp"
             : null;
         var (state, copied) = await InspectAsync(staged, line, copy, cancellationToken);
