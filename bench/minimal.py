@@ -16,6 +16,9 @@ def main(root):
             with open(os.path.join(log, name), "rb") as f:
                 report = json.load(f)
             for line in report["databases"]:
+                if "staged_file_name" not in line:  # a failed night (bench/history.py): a row, no file
+                    rows.append((agent, line["db_name"], line["operation_timestamp_utc"], line["status"], None, None))
+                    continue
                 src = os.path.join(staging, agent, "database", line["staged_file_name"])
                 h = hashlib.sha256()
                 with open(src, "rb", buffering=0) as f:
