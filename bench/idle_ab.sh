@@ -42,6 +42,11 @@ for c in before after; do
   read _ wall user sys rss <<< "$out"
   /usr/bin/python3 -c "
 import json,sys; s=json.load(open('hist-$c/summary.json')); e=s['entries_created']
-print(f'history-$c entries {e} wall $wall s ({e/float($wall):.0f}/s) cpu {$user+$sys:.1f} rss_kb $rss own_ms {s[\"duration_ms\"]}')"
+print(f'history-$c entries {e} wall $wall s ({e/float($wall):.0f}/s) cpu {$user+$sys:.1f} user $user sys $sys rss_kb $rss own_ms {s[\"duration_ms\"]}')"
 done
+# The floor on the same tree: minimal.py's file work (hash, rename) and one executemany, single-threaded.
+rm -rf hist-minimal; cp -r data/history hist-minimal
+out=$( { /usr/bin/time -f "TIME %e %U %S %M" /usr/bin/python3 $here/minimal.py hist-minimal >/dev/null; } 2>&1 | grep '^TIME')
+read _ wall user sys rss <<< "$out"
+echo "history-minimal wall $wall s user $user sys $sys rss_kb $rss"
 /usr/bin/python3 $here/metrics.py $before $after hist-before/backupmonitor.db 9
