@@ -69,14 +69,17 @@ public sealed partial class BatchPipeline(
         var times = reports.SelectMany(r => r.Report.Databases).Select(l => l.OperationTimestampUtc).DefaultIfEmpty(now).ToList();
         var recorded = await store.EntriesReportedAsync(ids, times.Min(), times.Max(), cancellationToken);
         var covered = BatchPlanner.CoveredCycles(jobs, await store.EntryTimesSinceAsync(ids, BatchPlanner.CoverSince(jobs, now), cancellationToken));
-        var facts = new Facts(jobs, reports, rejected,
-            await store.ReportRecordsAsync(reports.Select(r => (r.AgentId, r.FileName, r.ContentSha256)).Concat(rejected.Select(r => (r.AgentId, r.FileName, r.ContentSha256))).ToList(), cancellationToken),
-            await store.NewestEntryTimesAsync(ids, cancellationToken),
-            content.SizeDropPercent > 0 ? await store.RecentSuccessSizesAsync(ids, SizeDrop.Window, cancellationToken) : [],
-            await notices.FactsAsync(jobs, cancellationToken));
 
         // 2. Plan: pure decisions over those facts.
         var plan = BatchPlanner.Plan(new BatchFacts(jobs, reports, recorded, covered, now, options.MissingGraceMinutes));
+        // Only a line to record can be a success whose size is compared with the job's last ones: the size history is
+        // read for those jobs alone (a scan with nothing new read it for every job: ~250 ms a batch at 100,000 jobs, bench/README).
+        var recording = plan.Lines.Where(l => l.Step == LineStep.Record).Select(l => l.Job.Id).Distinct().ToList();
+        var facts = new Facts(jobs, reports, rejected,
+            await store.ReportRecordsAsync(reports.Select(r => (r.AgentId, r.FileName, r.ContentSha256)).Concat(rejected.Select(r => (r.AgentId, r.FileName, r.ContentSha256))).ToList(), cancellationToken),
+            await store.NewestEntryTimesAsync(ids, cancellationToken),
+            content.SizeDropPercent > 0 ? await store.RecentSuccessSizesAsync(recording, SizeDrop.Window, cancellationToken) : [],
+            await notices.FactsAsync(jobs, cancellationToken));
         LogPlan(plan, summary);
         var destinations = await DestinationsAsync(plan, cancellationToken);
 
