@@ -71,7 +71,6 @@ public sealed class DashboardServer : IAsyncLifetime
         (playwright, Browser) = await LaunchChromiumAsync();
     }
 
-    /// <summary>Debian's Chromium, headless, driven by Playwright (one start at a time; a hang fails after the deadline).</summary>
     /// <summary>Closes what <see cref="LaunchChromiumAsync"/> opened and stops the `serve` process (killed with its children if still running).</summary>
     public static async Task StopAsync(IBrowser? browser, IPlaywright? playwright, Process? server)
     {
@@ -83,6 +82,7 @@ public sealed class DashboardServer : IAsyncLifetime
         server.Dispose();
     }
 
+    /// <summary>Debian's Chromium, headless, driven by Playwright (one start at a time; a hang fails after the deadline).</summary>
     public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchChromiumAsync()
     {
         await BrowserStart.WaitAsync();
