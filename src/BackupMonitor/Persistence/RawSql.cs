@@ -51,19 +51,25 @@ public static class RawSql
     /// `column IN (the values)` as one parameter whatever their number (a JSON array read by json_each on SQLite,
     /// an array with = ANY on PostgreSQL): one statement shape, prepared once, for any batch.
     /// </summary>
-    public static string In<TValue>(this DbCommand command, BackupMonitorDbContext db, string column, string name, IReadOnlyCollection<TValue> values)
+    public static string In<TValue>(this DbCommand command, BackupMonitorDbContext db, string column, string name, IReadOnlyCollection<TValue> values) =>
+        AddValues(command, db, name, values) ? $"{column} = ANY({name})" : $"{column} IN (SELECT value FROM json_each({name}))";
+
+    /// <summary>
+    /// The values as a table of one column, `{alias}.value` (json_each on SQLite, unnest on PostgreSQL), for a query
+    /// that looks each one up with a correlated subquery: one index probe per value instead of reading all its rows.
+    /// </summary>
+    public static string ValuesTable<TValue>(this DbCommand command, BackupMonitorDbContext db, string alias, string name, IReadOnlyCollection<TValue> values) =>
+        AddValues(command, db, name, values) ? $"unnest({name}) AS {alias}(value)" : $"json_each({name}) AS {alias}";
+
+    /// <summary>Adds the values as one parameter (an array on PostgreSQL, a JSON array on SQLite); true on PostgreSQL.</summary>
+    private static bool AddValues<TValue>(DbCommand command, BackupMonitorDbContext db, string name, IReadOnlyCollection<TValue> values)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        if (db.Database.IsNpgsql())
-        {
-            parameter.Value = values.ToArray();
-            command.Parameters.Add(parameter);
-            return $"{column} = ANY({name})";
-        }
-        parameter.Value = JsonSerializer.Serialize(values);
+        var npgsql = db.Database.IsNpgsql();
+        parameter.Value = npgsql ? values.ToArray() : JsonSerializer.Serialize(values);
         command.Parameters.Add(parameter);
-        return $"{column} IN (SELECT value FROM json_each({name}))";
+        return npgsql;
     }
 
     /// <summary>Reads whole entities (every column of <see cref="AllColumns{T}"/>), converting each value as EF would.</summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BackupMonitor.Domain;
+using Microsoft.EntityFrameworkCore;
 
 namespace BackupMonitor.Persistence;
 
@@ -54,13 +55,18 @@ public sealed partial class ScanStore(BackupMonitorDbContext db, NoticeStore not
         if (jobIds.Count == 0) return newest;
         string job = Entry(nameof(BackupEntry.ExpectedJobId)), reported = Entry(nameof(BackupEntry.AgentReportTimestampUtc)), cycle = Entry(nameof(BackupEntry.ExpectedCycleUtc));
         await using var select = db.Command();
-        select.CommandText = $"SELECT {job}, MAX({reported}), MAX({cycle}) FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} GROUP BY {job}";
+        // One MAX per job and column, each answered by its (job, time) index: a GROUP BY over both columns read every
+        // entry of every job, so each scan of `serve` slowed as the history grew (bench/README, the soak).
+        var entries = db.Table<BackupEntry>();
+        select.CommandText = $"SELECT j.value, (SELECT MAX({reported}) FROM {entries} WHERE {job} = j.value), (SELECT MAX({cycle}) FROM {entries} WHERE {job} = j.value) " +
+            $"FROM {select.ValuesTable(db, "j", "@jobs", jobIds)}";
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             DateTime? a = reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc)),
                 b = reader.Read<BackupEntry, DateTime?>(db, 2, nameof(BackupEntry.ExpectedCycleUtc));
-            newest[reader.GetInt32(0)] = (a > b ? a : b ?? a) ?? DateTime.MinValue;
+            if (a is null && b is null) continue;
+            newest[reader.GetInt32(0)] = (a > b ? a : b ?? a)!.Value;
         }
         return newest;
     }
@@ -74,9 +80,16 @@ public sealed partial class ScanStore(BackupMonitorDbContext db, NoticeStore not
             size = Entry(nameof(BackupEntry.ServerCalculatedStagedSize)), status = Entry(nameof(BackupEntry.Status));
         await using var select = db.Command();
         var success = select.Parameter<BackupEntry>(db, "@success", nameof(BackupEntry.Status), BackupEntryStatus.Success);
-        select.CommandText = $"SELECT j, s FROM (SELECT {job} AS j, {size} AS s, ROW_NUMBER() OVER (PARTITION BY {job} ORDER BY {reported} DESC) AS n " +
-            $"FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} AND {status} = {success} AND {size} IS NOT NULL) recent " +
-            $"WHERE n <= {window} ORDER BY j, n";
+        // Each job's newest successes read backwards on its (job, operation time) index, stopping at the window: a
+        // ROW_NUMBER over all of the jobs' successes read their whole history. `+status` keeps SQLite off the status
+        // index, which it would otherwise pick without statistics (every success of every job).
+        var entries = db.Table<BackupEntry>();
+        var jobs = select.ValuesTable(db, "j", "@jobs", jobIds);
+        select.CommandText = db.Database.IsNpgsql()
+            ? $"SELECT j.value, r.s FROM {jobs} CROSS JOIN LATERAL (SELECT {size} AS s, {reported} AS t FROM {entries} " +
+              $"WHERE {job} = j.value AND {status} = {success} AND {size} IS NOT NULL ORDER BY {reported} DESC LIMIT {window}) r ORDER BY j.value, r.t DESC"
+            : $"SELECT e.{job}, e.{size} FROM {jobs} JOIN {entries} e ON e.{Entry(nameof(BackupEntry.Id))} IN (SELECT {Entry(nameof(BackupEntry.Id))} FROM {entries} " +
+              $"WHERE {job} = j.value AND +{status} = {success} AND {size} IS NOT NULL ORDER BY {reported} DESC LIMIT {window}) ORDER BY e.{job}, e.{reported} DESC";
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) sizes[reader.GetInt32(0)].Add(reader.GetInt64(1));
         return sizes;
@@ -90,8 +103,12 @@ public sealed partial class ScanStore(BackupMonitorDbContext db, NoticeStore not
         if (jobIds.Count == 0) return times;
         string job = Entry(nameof(BackupEntry.ExpectedJobId)), reported = Entry(nameof(BackupEntry.AgentReportTimestampUtc)), cycle = Entry(nameof(BackupEntry.ExpectedCycleUtc));
         await using var select = db.Command();
-        select.CommandText = $"SELECT {job}, {reported}, {cycle} FROM {db.Table<BackupEntry>()} WHERE {select.In(db, job, "@jobs", jobIds)} " +
-            $"AND ({reported} >= {select.Parameter<BackupEntry>(db, "@since", nameof(BackupEntry.AgentReportTimestampUtc), sinceUtc)} OR {cycle} >= @since)";
+        // Two range reads, one on each (job, time) index; the second leaves out what the first returned. Written as
+        // one `reported >= @since OR cycle >= @since`, SQLite read the whole table for every batch of every scan.
+        string entries = db.Table<BackupEntry>(), inJobs = select.In(db, job, "@jobs", jobIds),
+            since = select.Parameter<BackupEntry>(db, "@since", nameof(BackupEntry.AgentReportTimestampUtc), sinceUtc);
+        select.CommandText = $"SELECT {job}, {reported}, {cycle} FROM {entries} WHERE {inJobs} AND {reported} >= {since} UNION ALL " +
+            $"SELECT {job}, {reported}, {cycle} FROM {entries} WHERE {inJobs} AND {cycle} >= {since} AND ({reported} IS NULL OR {reported} < {since})";
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             times.Add((reader.GetInt32(0), reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc)),
