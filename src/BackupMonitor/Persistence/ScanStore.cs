@@ -103,12 +103,16 @@ public sealed partial class ScanStore(BackupMonitorDbContext db, NoticeStore not
         if (jobIds.Count == 0) return times;
         string job = Entry(nameof(BackupEntry.ExpectedJobId)), reported = Entry(nameof(BackupEntry.AgentReportTimestampUtc)), cycle = Entry(nameof(BackupEntry.ExpectedCycleUtc));
         await using var select = db.Command();
-        // Two range reads, one on each (job, time) index; the second leaves out what the first returned. Written as
-        // one `reported >= @since OR cycle >= @since`, SQLite read the whole table for every batch of every scan.
+        // `reported >= @since OR cycle >= @since`: PostgreSQL answers it with a BitmapOr of the two (job, time) indexes
+        // (3-25 ms a batch at 100,000 jobs; the UNION below took it to 60-160 ms, with parallel workers). SQLite read
+        // the whole table for it, for every batch of every scan: there, two range reads, one on each index, the second
+        // leaving out what the first returned.
         string entries = db.Table<BackupEntry>(), inJobs = select.In(db, job, "@jobs", jobIds),
             since = select.Parameter<BackupEntry>(db, "@since", nameof(BackupEntry.AgentReportTimestampUtc), sinceUtc);
-        select.CommandText = $"SELECT {job}, {reported}, {cycle} FROM {entries} WHERE {inJobs} AND {reported} >= {since} UNION ALL " +
-            $"SELECT {job}, {reported}, {cycle} FROM {entries} WHERE {inJobs} AND {cycle} >= {since} AND ({reported} IS NULL OR {reported} < {since})";
+        select.CommandText = db.Database.IsNpgsql()
+            ? $"SELECT {job}, {reported}, {cycle} FROM {entries} WHERE {inJobs} AND ({reported} >= {since} OR {cycle} >= {since})"
+            : $"SELECT {job}, {reported}, {cycle} FROM {entries} WHERE {inJobs} AND {reported} >= {since} UNION ALL " +
+              $"SELECT {job}, {reported}, {cycle} FROM {entries} WHERE {inJobs} AND {cycle} >= {since} AND ({reported} IS NULL OR {reported} < {since})";
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             times.Add((reader.GetInt32(0), reader.Read<BackupEntry, DateTime?>(db, 1, nameof(BackupEntry.AgentReportTimestampUtc)),
