@@ -3,6 +3,7 @@ using BackupMonitor.Decisions;
 using BackupMonitor.Domain;
 using BackupMonitor.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupMonitor.Dashboard;
 
@@ -56,7 +57,7 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
         var groups = await ActiveJobs().VisibleTo(caller).GroupBy(j => new { j.CompanyName, j.CurrentStatus })
             .Select(g => new { g.Key.CompanyName, g.Key.CurrentStatus, Jobs = g.Count(), LastVerified = g.Max(j => j.LastSuccessfulBackupUtc) })
             .ToListAsync(cancellationToken);
-        var compliance = await cache.GetAsync(now, () => ComplianceAsync(now, cancellationToken));
+        var compliance = await cache.GetAsync(now, services => services.GetRequiredService<CompanyBoard>().ComplianceAsync(now, CancellationToken.None));
         return groups.GroupBy(g => g.CompanyName, StringComparer.Ordinal).Select(company =>
         {
             var (verified, expected) = compliance.GetValueOrDefault(company.Key);
@@ -107,7 +108,7 @@ public sealed class CompanyBoard(BackupMonitorDbContext db, TimeProvider time, C
 /// overview refreshes every minute, a month's compliance does not move in a minute, and computing it reads an
 /// index range of every job's month and every job (about 100 ms at 5,000 jobs × 180 days on SQLite here).
 /// </summary>
-public sealed class CompanyComplianceCache() : SharedFigure<IReadOnlyDictionary<string, (int Verified, int Expected)>>(Lifetime)
+public sealed class CompanyComplianceCache(IServiceScopeFactory scopes) : SharedFigure<IReadOnlyDictionary<string, (int Verified, int Expected)>>(Lifetime, scopes)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 }

@@ -1,5 +1,6 @@
 using BackupMonitor.Persistence;
 using BackupMonitor.Retention;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupMonitor.Dashboard;
 
@@ -27,11 +28,11 @@ public sealed class RetentionBoard(RetentionPlanner planner, RetentionStore stor
     public Task<StorageSpace> AllAsync(Decisions.AccessCaller? caller, CancellationToken cancellationToken) =>
         caller is { IsScoped: true }
             ? store.SpaceAsync(null, cancellationToken, caller)
-            : cache.GetAsync(time.GetUtcNow().UtcDateTime, () => store.SpaceAsync(null, cancellationToken));
+            : cache.GetAsync(time.GetUtcNow().UtcDateTime, services => services.GetRequiredService<RetentionStore>().SpaceAsync(null, CancellationToken.None));
 }
 
 /// <summary>The space of all validated storage and the trash, computed at most every <see cref="Lifetime"/>.</summary>
-public sealed class StorageSpaceCache() : SharedFigure<StorageSpace>(Lifetime)
+public sealed class StorageSpaceCache(IServiceScopeFactory scopes) : SharedFigure<StorageSpace>(Lifetime, scopes)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
 }
