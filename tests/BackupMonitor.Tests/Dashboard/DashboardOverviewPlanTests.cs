@@ -9,12 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupMonitor.Tests.Dashboard;
 
 /// <summary>
-/// The overview's default order (needs attention first) is read from its index, and one company's jobs from theirs, on the suite's database: the page
-/// of 100 jobs comes from the first index entries instead of a sort of every job (at 100,000 jobs on PostgreSQL the
-/// sort took ~270 ms of the overview, the index 3 ms: bench/README, "Issue 22 (fifth session)"). The index's
-/// expressions (Persistence/JobAttentionIndex) must be the ones EF writes for JobList.Sort; this fails when either
-/// changes alone. PostgreSQL is told to avoid sequential scans and sorts where it can, so a table of a few rows
-/// shows the plan it would choose for a large one.
+/// The dashboard's reads at scale go through indexes, on the suite's database: the overview's default order (needs
+/// attention first) reads its page of 100 jobs from the first entries of its index instead of sorting every job
+/// (~270 ms → 3 ms at 100,000 jobs on PostgreSQL: bench/README, "Issue 22 (fifth session)"); one company's page and
+/// count find its jobs by index; the job page's size-drop check finds the entry's warning by index. The indexes'
+/// expressions (Persistence/JobAttentionIndex, JobCompanyIndex) must be the ones EF writes; these fail when either
+/// side changes alone. PostgreSQL is told to avoid sequential scans (and sorts, for the default order), so a table of
+/// a few rows shows the plan it would choose for a large one.
 /// </summary>
 public sealed partial class DashboardOverviewPlanTests
 {
