@@ -99,22 +99,40 @@ public sealed class DrillServer(DrillOptions options, DatabaseOptions database)
     /// Drops a drill database. A plain DROP first: PostgreSQL itself asks an autovacuum worker analysing the freshly
     /// restored tables to leave, which `WITH (FORCE)` cannot do for a role that is not a superuser ("must be a member of
     /// the role whose process is being terminated"). A session of the drill role still in it (a tool killed
-    /// mid-restore) makes it 55006 (object in use): then FORCE ends that session.
+    /// mid-restore) makes it 55006 (object in use): then FORCE ends that session. When both are there at once (a
+    /// loaded server: the killed tool's session and an autovacuum worker), FORCE is refused for the worker (42501) while
+    /// the plain DROP has already asked it to leave: then both are tried again, a few times over ~5 s. Seen in CI on a
+    /// machine running two test suites at once: the drill said "drill server: must be a member of the role…" instead
+    /// of "timed out", and its database stayed.
     /// </summary>
     public async Task DropDatabaseAsync(string name)
     {
         await using var connection = await OpenAsync(null, CancellationToken.None);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var plain = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)}", connection);
-            await plain.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
-        {
-            await using var force = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", connection);
-            await force.ExecuteNonQueryAsync(CancellationToken.None);
+            try
+            {
+                await using var plain = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)}", connection);
+                await plain.ExecuteNonQueryAsync(CancellationToken.None);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
+            {
+                try
+                {
+                    await using var force = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(name)} WITH (FORCE)", connection);
+                    await force.ExecuteNonQueryAsync(CancellationToken.None);
+                    return;
+                }
+                catch (PostgresException f) when (f.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < DropAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500));
+                }
+            }
         }
     }
+
+    private const int DropAttempts = 10;
 
     /// <summary>The `bm_drill_&lt;id&gt;` databases on the server that the drill role owns (it made them), by drill id.</summary>
     public async Task<IReadOnlyList<int>> DrillDatabasesAsync(CancellationToken cancellationToken)
