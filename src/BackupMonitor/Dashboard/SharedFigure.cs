@@ -13,15 +13,18 @@ namespace BackupMonitor.Dashboard;
 public abstract class SharedFigure<T>(TimeSpan lifetime, IServiceScopeFactory scopes) where T : class
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lock refreshGate = new();
     private (DateTime At, T Value)? kept;
-    private int refreshing;
+    /// <summary>The background refresh, or a completed task when none runs (it never faults: its errors are caught).</summary>
+    private Task refresh = Task.CompletedTask;
 
     public async Task<T> GetAsync(DateTime nowUtc, Func<IServiceProvider, Task<T>> compute)
     {
         if (Fresh(nowUtc, lifetime) is { } value) return value;
         if (Fresh(nowUtc, 2 * lifetime) is { } stale)
         {
-            if (Interlocked.Exchange(ref refreshing, 1) == 0) _ = RefreshAsync(nowUtc, compute);
+            lock (refreshGate)
+                if (refresh.IsCompleted) refresh = RefreshAsync(nowUtc, compute);
             return stale;
         }
         await gate.WaitAsync();
@@ -33,10 +36,10 @@ public abstract class SharedFigure<T>(TimeSpan lifetime, IServiceScopeFactory sc
         finally { gate.Release(); }
     }
 
-    /// <summary>Waits for the figure's background refresh, if one is running (tests).</summary>
-    internal async Task SettledAsync()
+    /// <summary>The figure's background refresh, if one is running (tests wait for it).</summary>
+    internal Task SettledAsync()
     {
-        while (Volatile.Read(ref refreshing) == 1) await Task.Delay(10);
+        lock (refreshGate) return refresh;
     }
 
     private async Task RefreshAsync(DateTime nowUtc, Func<IServiceProvider, Task<T>> compute)
@@ -55,7 +58,6 @@ public abstract class SharedFigure<T>(TimeSpan lifetime, IServiceScopeFactory sc
         {
             // The stale figure stays; the next request after two lifetimes computes it itself and sees the error.
         }
-        finally { Volatile.Write(ref refreshing, 0); }
     }
 
     private async Task<T> ComputeAsync(DateTime nowUtc, Func<IServiceProvider, Task<T>> compute)
